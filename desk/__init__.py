@@ -1,0 +1,1 @@
+"""The application layer: configuration, intake orchestration, CLI and demo."""

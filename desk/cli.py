@@ -1,0 +1,229 @@
+"""The `triage` command: a thin layer over desk.services and the packages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from desk import services
+from desk.config import Config, ConfigError, load_config
+from desk.demo import DemoError, run_demo
+from faq_index import DocIndex, FaqIndexError
+from mailer import MailerError, parse_mail, read_eml_folder
+from triage import TriageError
+
+log = logging.getLogger("triage")
+
+
+def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
+    store = services.open_store(config)
+    index = services.load_index(config)
+    try:
+        while True:
+            try:
+                report, delivery = services.poll(config, store, index)
+            except MailerError as exc:
+                if not args.watch:
+                    raise
+                log.error("poll failed, retrying in %.0f s: %s", config.poll.interval, exc)
+            else:
+                sent = len(delivery.sent) if delivery else 0
+                print(
+                    f"polled: {len(report.new)} new, {len(report.results)} seen, {sent} mail sent"
+                )
+                for result in report.new:
+                    print(
+                        f"  {result.ticket_number or '-':10} {result.outcome:18} {result.subject}"
+                    )
+            if not args.watch:
+                return 0
+            time.sleep(args.interval or config.poll.interval)
+    finally:
+        store.close()
+
+
+def _cmd_import(config: Config, args: argparse.Namespace) -> int:
+    store = services.open_store(config)
+    try:
+        intake = services.intake_service(config, store, services.load_index(config))
+        for eml in read_eml_folder(Path(args.folder)):
+            result = intake.process(eml.raw, eml.source_key)
+            print(f"{eml.path.name}: {result.ticket_number or '-'} {result.outcome}")
+    finally:
+        store.close()
+    return 0
+
+
+def _cmd_crawl(config: Config, args: argparse.Namespace) -> int:
+    report = services.crawl_docs(
+        config, args.url, progress=lambda line: print(line, file=sys.stderr)
+    )
+    print(f"crawl: {report.summary()} -> {config.crawl.directory}")
+    for url, reason in {**report.skipped, **report.failed}.items():
+        print(f"  {reason}: {url}")
+    return 0
+
+
+def _cmd_index(config: Config, args: argparse.Namespace) -> int:
+    index = services.build_index(config)
+    print(
+        f"index: {len(index.sections)} sections, {index.manifest['terms']} terms "
+        f"-> {config.index.directory}"
+    )
+    return 0
+
+
+def _cmd_ask(config: Config, args: argparse.Namespace) -> int:
+    index = DocIndex.load(config.index.directory)
+    hits = index.search(args.question, k=args.k or config.index.top_k)
+    if not hits:
+        print("no matching documentation section")
+        return 1
+    for rank, hit in enumerate(hits, 1):
+        print(f"{rank}. {hit.score:.3f}  {hit.link}")
+        print(f"   {hit.section.title}")
+    return 0
+
+
+def _cmd_send(config: Config, args: argparse.Namespace) -> int:
+    store = services.open_store(config)
+    try:
+        report = services.send_outbox(config, store)
+    finally:
+        store.close()
+    print(f"sent {len(report.sent)}, deferred {len(report.deferred)}, failed {len(report.failed)}")
+    return 0 if not report.failed else 1
+
+
+def _cmd_parse(config: Config, args: argparse.Namespace) -> int:
+    mail = parse_mail(Path(args.file).read_bytes())
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "from": {"email": mail.sender.email, "name": mail.sender.name},
+                    "subject": mail.subject,
+                    "date": mail.date.isoformat() if mail.date else None,
+                    "text": mail.text,
+                    "attachments": [
+                        {"name": a.filename, "type": a.real_type, "size": a.size}
+                        for a in mail.attachments
+                    ],
+                    "message_id": mail.message_id,
+                    "in_reply_to": mail.in_reply_to,
+                    "references": list(mail.references),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    print(f"From:        {mail.sender.formatted()}")
+    print(f"Subject:     {mail.subject}")
+    print(f"Date:        {mail.date.isoformat() if mail.date else '-'}")
+    print(f"Message-ID:  {mail.message_id}")
+    print(f"In-Reply-To: {mail.in_reply_to or '-'}")
+    print(f"References:  {' '.join(mail.references) or '-'}")
+    for a in mail.attachments:
+        print(f"Attachment:  {a.filename} ({a.real_type}, {a.size} bytes)")
+    print()
+    print(mail.text)
+    return 0
+
+
+def _cmd_demo(config: Config, args: argparse.Namespace) -> int:
+    run_demo(config)
+    return 0
+
+
+def _cmd_tickets(config: Config, args: argparse.Namespace) -> int:
+    store = services.open_store(config)
+    try:
+        for ticket in store.list_tickets():
+            acknowledged = "ack" if ticket.acknowledged_at else "NOT CONFIRMED"
+            print(
+                f"{ticket.number}  {ticket.status:24} {acknowledged:13} "
+                f"{ticket.requester_email:32} {ticket.subject}"
+            )
+        for row in store.quarantined():
+            print(f"quarantine #{row['id']}  {row['source_key']}  {row['reason']}")
+    finally:
+        store.close()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="triage",
+        description="WiseAdvice support desk: mail intake, triage and documentation answers.",
+    )
+    parser.add_argument("--config", type=Path, help="TOML configuration file (or $TRIAGE_CONFIG)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("poll", help="fetch new mail from IMAP, triage it, send the replies")
+    p.add_argument("--watch", action="store_true", help="keep polling until interrupted")
+    p.add_argument("--interval", type=float, help="seconds between polls (default poll.interval)")
+    p.set_defaults(func=_cmd_poll)
+
+    p = sub.add_parser("import", help="triage every .eml file of a folder (replays, tests)")
+    p.add_argument("folder", help="folder with .eml files")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("crawl", help="crawl the documentation site into crawl.directory")
+    p.add_argument("url", nargs="?", help="start URL (default crawl.start_url)")
+    p.set_defaults(func=_cmd_crawl)
+
+    p = sub.add_parser("index", help="build the search index from the last crawl")
+    p.set_defaults(func=_cmd_index)
+
+    p = sub.add_parser("ask", help="print the documentation sections that answer a question")
+    p.add_argument("question")
+    p.add_argument("-k", type=int, help="how many sections (default index.top_k)")
+    p.set_defaults(func=_cmd_ask)
+
+    p = sub.add_parser("send", help="deliver pending outbox mail over SMTP")
+    p.set_defaults(func=_cmd_send)
+
+    p = sub.add_parser("parse", help="print how a .eml file is parsed")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="one JSON object instead of text")
+    p.set_defaults(func=_cmd_parse)
+
+    p = sub.add_parser("tickets", help="list tickets and quarantined mail")
+    p.set_defaults(func=_cmd_tickets)
+
+    p = sub.add_parser(
+        "demo",
+        help="serve the bundled docs, crawl and index them, triage the sample mailbox",
+    )
+    p.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        config = load_config(args.config)
+        return int(args.func(config, args))
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except (FaqIndexError, MailerError, TriageError, DemoError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""The demo: the whole desk on bundled data, on loopback, in one command."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from desk.config import Config
+from desk.docs_server import SnapshotServer
+from desk.intake import IntakeResult
+from desk.services import (
+    build_index,
+    crawl_docs,
+    intake_service,
+    open_store,
+    send_outbox,
+    with_work_dir,
+)
+from mailer import read_eml_folder
+
+_DEMO_ENTRIES = {"desk.sqlite3", "desk.sqlite3-wal", "desk.sqlite3-shm", "attachments", "crawl",
+                 "index", "outbox"}  # fmt: skip
+
+
+class DemoError(Exception):
+    """The demo cannot run as configured."""
+
+
+@dataclass(frozen=True)
+class DemoRow:
+    file: str
+    result: IntakeResult
+
+
+def _reset(work_dir: Path) -> None:
+    if not work_dir.exists():
+        return
+    foreign = sorted(p.name for p in work_dir.iterdir() if p.name not in _DEMO_ENTRIES)
+    if foreign:
+        raise DemoError(
+            f"{work_dir} holds files the demo did not make ({', '.join(foreign[:3])}); "
+            "set demo.work_dir to another folder"
+        )
+    shutil.rmtree(work_dir)
+
+
+def run_demo(config: Config, say: Callable[[str], None] = print) -> list[DemoRow]:
+    work_dir = config.demo.work_dir.resolve()
+    _reset(work_dir)
+    demo = with_work_dir(config, work_dir)
+    demo = replace(demo, crawl=replace(demo.crawl, delay=0.0))
+    with SnapshotServer(config.demo.snapshot_dir) as server:
+        say(f"Serving the documentation snapshot at {server.url}")
+        report = crawl_docs(demo, server.url)
+    say(f"Crawled: {report.summary()}")
+    index = build_index(demo)
+    say(f"Indexed {len(index.sections)} sections, {index.manifest['terms']} terms")
+    store = open_store(demo)
+    try:
+        intake = intake_service(demo, store, index)
+        rows = [
+            DemoRow(eml.path.name, intake.process(eml.raw, eml.source_key))
+            for eml in read_eml_folder(config.demo.mailbox_dir)
+        ]
+        delivery = send_outbox(demo, store)
+    finally:
+        store.close()
+    say("")
+    say(format_table(rows))
+    say("")
+    say(f"Outgoing mail: {len(delivery.sent)} written to {demo.smtp.directory}/")
+    say(f"Ticket store:  {demo.store.database}  (open with: sqlite3 {demo.store.database})")
+    return rows
+
+
+def format_table(rows: list[DemoRow]) -> str:
+    header = ("mail", "ticket", "decision", "top documentation link", "score")
+    lines = [
+        (
+            row.file,
+            row.result.ticket_number or "-",
+            row.result.outcome,
+            row.result.top_link or "-",
+            f"{row.result.top_score:.3f}" if row.result.top_score is not None else "-",
+        )
+        for row in rows
+    ]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines, strict=True)]
+
+    def fmt(cells: tuple[str, ...]) -> str:
+        return "  ".join(
+            cell.ljust(width) for cell, width in zip(cells, widths, strict=True)
+        ).rstrip()
+
+    return "\n".join([fmt(header), fmt(tuple("-" * w for w in widths)), *map(fmt, lines)])

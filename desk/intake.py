@@ -1,0 +1,262 @@
+"""One incoming mail, from raw bytes to a committed ticket and outbox row.
+
+The stages run in one direction: parse → thread → decide → store and outbox.
+Everything a mail changes is committed in one transaction together with the
+record that its source was processed, so a repeated poll is a no-op and a
+crash leaves either all of it or none of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+from faq_index import DocIndex, SearchHit
+from mailer import (
+    Address,
+    MailParseError,
+    OutgoingMail,
+    ParsedMail,
+    TemplateRenderer,
+    new_message_id,
+    parse_mail,
+)
+from triage import (
+    AttachmentRecord,
+    AttachmentVault,
+    Decision,
+    DecisionSettings,
+    DeskSettings,
+    NewMessage,
+    Outcome,
+    Reason,
+    Ticket,
+    TicketStore,
+    decide,
+    find_ticket_number,
+)
+from triage.store import STATUS_ANSWERED, STATUS_OPEN
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    source_key: str
+    outcome: str
+    ticket_number: str | None = None
+    sender: str = ""
+    subject: str = ""
+    top_link: str | None = None
+    top_score: float | None = None
+    detail: str = ""
+
+    @property
+    def changed_anything(self) -> bool:
+        return self.outcome not in ("already_processed", "duplicate")
+
+
+def question_text(mail: ParsedMail) -> str:
+    """Subject and new text of the mail, without quoted lines."""
+    lines = [line for line in mail.text.splitlines() if not line.lstrip().startswith(">")]
+    return f"{mail.subject}\n" + "\n".join(lines)
+
+
+class IntakeService:
+    def __init__(
+        self,
+        store: TicketStore,
+        index: DocIndex | None,
+        vault: AttachmentVault,
+        desk: DeskSettings,
+        decision: DecisionSettings,
+        renderer: TemplateRenderer | None = None,
+    ) -> None:
+        self.store = store
+        self.index = index
+        self.vault = vault
+        self.desk = desk
+        self.decision_settings = decision
+        self.renderer = renderer or TemplateRenderer()
+
+    def process(self, raw: bytes, source_key: str) -> IntakeResult:
+        if self.store.source_processed(source_key):
+            return IntakeResult(source_key, "already_processed")
+        try:
+            mail = parse_mail(raw)
+        except MailParseError as exc:
+            return self._quarantine(raw, source_key, f"unparseable: {exc}")
+        try:
+            return self._process_parsed(mail, source_key)
+        except MailParseError as exc:
+            return self._quarantine(raw, source_key, f"unparseable: {exc}")
+        except (ValueError, KeyError, TypeError, AttributeError, LookupError) as exc:
+            log.exception("intake failed for %s", source_key)
+            detail = "".join(traceback.format_exception_only(exc)).strip()
+            return self._quarantine(raw, source_key, f"processing error: {detail}")
+
+    def _quarantine(self, raw: bytes, source_key: str, reason: str) -> IntakeResult:
+        with self.store.transaction():
+            self.store.quarantine(source_key, reason, raw, hashlib.sha256(raw).hexdigest())
+            self.store.mark_source_processed(source_key, None, "quarantined", None)
+        log.warning("quarantined %s: %s", source_key, reason)
+        return IntakeResult(source_key, "quarantined", detail=reason)
+
+    def _process_parsed(self, mail: ParsedMail, source_key: str) -> IntakeResult:
+        if self.store.message_known(mail.message_id):
+            with self.store.transaction():
+                self.store.mark_source_processed(source_key, mail.message_id, "duplicate", None)
+            return IntakeResult(
+                source_key, "duplicate", sender=mail.sender.email, subject=mail.subject
+            )
+        ticket, matched_by = self._thread(mail)
+        hits: list[SearchHit] = []
+        if ticket is None and self.index is not None:
+            hits = self.index.search(
+                question_text(mail), k=max(5, self.decision_settings.max_links)
+            )
+        decision = decide(
+            ticket.number if ticket else None, matched_by, hits, self.decision_settings
+        )
+        if ticket is None and self.index is None:
+            decision = Decision(
+                decision.outcome,
+                (*decision.reasons, Reason("index_unavailable", "no documentation index loaded")),
+                decision.links,
+            )
+        for attachment in mail.attachments:
+            self.vault.put(attachment.sha256, attachment.content)
+        with self.store.transaction():
+            ticket = self._apply(mail, source_key, ticket, decision)
+            self.store.mark_source_processed(
+                source_key, mail.message_id, decision.outcome.value, ticket.id
+            )
+        top = decision.links[0] if decision.links else None
+        return IntakeResult(
+            source_key,
+            decision.outcome.value,
+            ticket.number,
+            mail.sender.email,
+            mail.subject,
+            top.link if top else None,
+            top.score if top else None,
+            "; ".join(reason.detail for reason in decision.reasons),
+        )
+
+    def _thread(self, mail: ParsedMail) -> tuple[Ticket | None, str]:
+        number = find_ticket_number(mail.subject, self.desk.ticket_prefix)
+        if number is not None:
+            ticket = self.store.find_ticket_number(number)
+            if ticket is not None:
+                return ticket, "subject tag"
+        ticket = self.store.find_ticket_by_message_ids(mail.thread_ids())
+        if ticket is not None:
+            return ticket, "In-Reply-To/References"
+        return None, ""
+
+    def _apply(
+        self, mail: ParsedMail, source_key: str, ticket: Ticket | None, decision: Decision
+    ) -> Ticket:
+        if ticket is None:
+            ticket = self.store.create_ticket(mail.subject, mail.sender.email, mail.sender.name)
+        message_row = self.store.add_message(
+            ticket.id, _new_message(mail, source_key), _records(mail)
+        )
+        self.store.record_decision(
+            ticket.id,
+            message_row,
+            decision.outcome.value,
+            [reason.as_dict() for reason in decision.reasons]
+            + [
+                {"code": "doc_candidate", "link": h.link, "score": round(h.score, 4)}
+                for h in decision.links
+            ],
+        )
+        if decision.outcome is Outcome.FOLLOW_UP:
+            if ticket.status == STATUS_ANSWERED:
+                self.store.set_status(
+                    ticket.id, STATUS_OPEN, "customer replied to the automatic answer"
+                )
+            return ticket
+        if decision.outcome is Outcome.ANSWER:
+            self._enqueue(ticket, mail, "answer", {"links": _link_context(decision.links)})
+            self.store.set_status(ticket.id, STATUS_ANSWERED, "answered from the documentation")
+        else:
+            self._enqueue(ticket, mail, "acknowledgment", {})
+            self.store.set_status(ticket.id, STATUS_OPEN, "escalated to an agent")
+        return ticket
+
+    def _enqueue(self, ticket: Ticket, mail: ParsedMail, kind: str, extra: dict[str, Any]) -> None:
+        context = {
+            "ticket_number": ticket.number,
+            "customer_name": mail.sender.name,
+            "original_subject": mail.subject,
+            "received_at": (
+                mail.date.strftime("%d.%m.%Y %H:%M") if mail.date else ticket.created_at
+            ),
+            "support_address": self.desk.support_address,
+            "docs_url": self.desk.docs_url,
+            **extra,
+        }
+        rendered = self.renderer.render(kind, context)
+        outgoing = OutgoingMail(
+            sender=Address(self.desk.support_address, self.desk.support_name),
+            recipient=Address(mail.sender.email, mail.sender.name),
+            subject=rendered.subject,
+            text=rendered.text,
+            message_id=new_message_id(self.desk.message_id_domain, ticket.number.lower()),
+            in_reply_to=mail.message_id,
+            references=(*mail.references, mail.message_id),
+            loop_marker=self.desk.support_address,
+        )
+        self.store.enqueue_mail(
+            ticket.id,
+            kind,
+            outgoing.message_id,
+            self.desk.support_address,
+            mail.sender.email,
+            outgoing.subject,
+            outgoing.to_bytes(),
+        )
+
+
+def _new_message(mail: ParsedMail, source_key: str) -> NewMessage:
+    return NewMessage(
+        message_id=mail.message_id,
+        in_reply_to=mail.in_reply_to,
+        references=mail.references,
+        from_email=mail.sender.email,
+        from_name=mail.sender.name,
+        subject=mail.subject,
+        body_text=mail.text,
+        body_html=mail.html,
+        date_header=mail.date.isoformat() if mail.date else None,
+        source_key=source_key,
+        raw_sha256=mail.raw_sha256,
+    )
+
+
+def _records(mail: ParsedMail) -> list[AttachmentRecord]:
+    return [
+        AttachmentRecord(a.filename, a.declared_type, a.real_type, a.size, a.sha256, a.inline)
+        for a in mail.attachments
+    ]
+
+
+def _link_context(hits: tuple[SearchHit, ...]) -> list[dict[str, str]]:
+    return [
+        {
+            "title": (
+                f"{hit.section.page_title} — {hit.section.title}"
+                if hit.section.anchor and hit.section.title != hit.section.page_title
+                else hit.section.title
+            ),
+            "breadcrumb": hit.section.breadcrumb,
+            "url": hit.link,
+            "excerpt": hit.excerpt(),
+        }
+        for hit in hits
+    ]

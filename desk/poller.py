@@ -1,0 +1,50 @@
+"""Polling the support mailbox: fetch, process, commit, then move.
+
+A mail is moved out of the inbox only after its outcome is committed, so a
+crash in between leaves it in place and the next poll (which recognises the
+source key) just moves it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from desk.intake import IntakeResult, IntakeService
+from mailer import ImapMailbox, ImapSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PollReport:
+    results: list[IntakeResult] = field(default_factory=list)
+    moved: int = 0
+
+    @property
+    def new(self) -> list[IntakeResult]:
+        return [r for r in self.results if r.changed_anything]
+
+
+def source_key(settings: ImapSettings, uidvalidity: int, uid: str) -> str:
+    return f"imap:{settings.username}@{settings.host}/{settings.folder};{uidvalidity};{uid}"
+
+
+def poll_once(settings: ImapSettings, intake: IntakeService) -> PollReport:
+    report = PollReport()
+    with ImapMailbox(settings) as mailbox:
+        mailbox.ensure_folder(settings.processed_folder)
+        uidvalidity = mailbox.uidvalidity()
+        done: list[str] = []
+        for fetched in mailbox.fetch_all():
+            result = intake.process(fetched.raw, source_key(settings, uidvalidity, fetched.uid))
+            report.results.append(result)
+            done.append(fetched.uid)
+            log.info("%s -> %s %s", fetched.uid, result.outcome, result.ticket_number or "")
+            if len(done) >= settings.batch_size:
+                mailbox.move(done, settings.processed_folder)
+                report.moved += len(done)
+                done = []
+        mailbox.move(done, settings.processed_folder)
+        report.moved += len(done)
+    return report

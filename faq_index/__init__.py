@@ -1,0 +1,24 @@
+"""The documentation index: crawl the docs site, split it into sections, search it."""
+
+from faq_index.crawl import Crawler, CrawlReport, load_crawl
+from faq_index.errors import CrawlError, FaqIndexError, IndexStoreError
+from faq_index.extract import Section, extract_sections
+from faq_index.index import DocIndex, SearchHit, public_url, sections_from_crawl
+from faq_index.settings import CrawlSettings, IndexSettings
+
+__all__ = [
+    "CrawlError",
+    "CrawlReport",
+    "CrawlSettings",
+    "Crawler",
+    "DocIndex",
+    "FaqIndexError",
+    "IndexSettings",
+    "IndexStoreError",
+    "SearchHit",
+    "Section",
+    "extract_sections",
+    "load_crawl",
+    "public_url",
+    "sections_from_crawl",
+]

@@ -1,0 +1,24 @@
+"""Typed settings of the faq_index package, filled by the configuration loader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    start_url: str = "https://padocs.empldocs.app/"
+    public_base_url: str = "https://padocs.empldocs.app/"
+    directory: Path = Path("var/crawl")
+    max_pages: int = field(default=2000, metadata={"min": 1})
+    delay: float = field(default=0.2, metadata={"min": 0.0})
+    timeout: float = field(default=15.0, metadata={"min": 0.1})
+    user_agent: str = "WiseAdviceSupportDesk/0.1 (+mailto:support@empldocs.ru)"
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    directory: Path = Path("var/index")
+    top_k: int = field(default=5, metadata={"min": 1, "max": 50})
+    title_weight: int = field(default=3, metadata={"min": 1, "max": 10})

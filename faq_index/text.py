@@ -1,0 +1,69 @@
+"""Russian-aware text normalisation shared by indexing and search.
+
+Customers mix Latin look-alike letters into Cyrillic words and write "е" for
+"ё"; both the documentation and the questions go through the same analyzer so
+that such spellings meet the same stems.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+_TOKEN_RE = re.compile(r"[0-9a-zа-я]+")
+_CYRILLIC_RE = re.compile(r"[а-я]")
+_LATIN_RE = re.compile(r"[a-z]")
+_LOOKALIKES = str.maketrans("aeopcxykmthb", "аеорсхукмтнв")
+
+_STOP_WORDS_TEXT = """
+    а без более бы был была были было быть в вам вас весь во вот все всё всего всех вы где да
+    даже для до его ее её ей ему если есть еще ещё же за здесь и из или им их к как ко когда кто
+    ли либо мне может мы на над надо наш не него нее неё нет ни них но ну о об однако он она они
+    оно от очень по под после при про с со так также такой там те тем то того тоже той только
+    том ты у уже хотя чего чей чем что чтобы чье чья эта эти это этот я здравствуйте добрый день
+    утро вечер уважаемые уважаемый коллеги спасибо пожалуйста подскажите подскажете скажите
+    прошу помочь помогите заранее благодарю благодарим с уважением the a an and or of to in on
+    for is are be it this that with how do does i we you my our please hello hi thanks thank
+    regards can
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+_russian = Stemmer.Stemmer("russian")
+_english = Stemmer.Stemmer("english")
+
+
+def normalise(text: str) -> str:
+    """Lower case, ё as е, Latin look-alikes inside Cyrillic words made Cyrillic."""
+    text = text.lower().replace("ё", "е")
+    return _TOKEN_RE.sub(lambda m: _fix_mixed_script(m.group(0)), text)
+
+
+def _fix_mixed_script(token: str) -> str:
+    if _CYRILLIC_RE.search(token) and _LATIN_RE.search(token):
+        return token.translate(_LOOKALIKES)
+    return token
+
+
+@lru_cache(maxsize=200_000)
+def stem(token: str) -> str:
+    if _CYRILLIC_RE.search(token):
+        return str(_russian.stemWord(token))
+    if _LATIN_RE.search(token):
+        return str(_english.stemWord(token))
+    return token
+
+
+def words(text: str) -> list[str]:
+    """Normalised tokens without stop words (not yet stemmed)."""
+    return [
+        token
+        for token in _TOKEN_RE.findall(normalise(text))
+        if token not in STOP_WORDS and (len(token) > 1 or token.isdigit())
+    ]
+
+
+def analyze(text: str) -> list[str]:
+    """The terms the index stores: stemmed words."""
+    return [stem(token) for token in words(text)]

@@ -1,0 +1,42 @@
+"""Mail in and out: IMAP and .eml intake, parsing, reply templates, SMTP delivery."""
+
+from mailer.compose import OutgoingMail, RenderedMail, TemplateRenderer, new_message_id
+from mailer.eml_source import EmlFile, read_eml_folder
+from mailer.errors import (
+    DeliveryError,
+    MailboxError,
+    MailerError,
+    MailParseError,
+    PermanentDeliveryError,
+)
+from mailer.imap_source import FetchedMail, ImapMailbox
+from mailer.message import Address, Attachment, ParsedMail
+from mailer.parse import parse_mail
+from mailer.settings import ImapSettings, SmtpSettings
+from mailer.transport import DirectoryTransport, SmtpTransport, Transport, make_transport
+
+__all__ = [
+    "Address",
+    "Attachment",
+    "DeliveryError",
+    "DirectoryTransport",
+    "EmlFile",
+    "FetchedMail",
+    "ImapMailbox",
+    "ImapSettings",
+    "MailParseError",
+    "MailboxError",
+    "MailerError",
+    "OutgoingMail",
+    "ParsedMail",
+    "PermanentDeliveryError",
+    "RenderedMail",
+    "SmtpSettings",
+    "SmtpTransport",
+    "TemplateRenderer",
+    "Transport",
+    "make_transport",
+    "new_message_id",
+    "parse_mail",
+    "read_eml_folder",
+]

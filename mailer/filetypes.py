@@ -1,0 +1,45 @@
+"""Real file types from content, so a renamed file cannot pass for a screenshot."""
+
+from __future__ import annotations
+
+_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
+    (b"\xff\xd8\xff", 0, "image/jpeg"),
+    (b"GIF87a", 0, "image/gif"),
+    (b"GIF89a", 0, "image/gif"),
+    (b"II*\x00", 0, "image/tiff"),
+    (b"MM\x00*", 0, "image/tiff"),
+    (b"BM", 0, "image/bmp"),
+    (b"PK\x03\x04", 0, "application/zip"),
+    (b"PK\x05\x06", 0, "application/zip"),
+    (b"Rar!\x1a\x07", 0, "application/vnd.rar"),
+    (b"%PDF-", 0, "application/pdf"),
+    (b"\x1f\x8b", 0, "application/gzip"),
+    (b"7z\xbc\xaf\x27\x1c", 0, "application/x-7z-compressed"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "application/x-ole-storage"),
+    (b"\x78\x9f\x3e\x22", 0, "application/ms-tnef"),
+    (b"WEBP", 8, "image/webp"),
+)
+
+
+def sniff_type(content: bytes, declared: str = "application/octet-stream") -> str:
+    """The MIME type the bytes really are; the declared type when nothing matches.
+
+    A BMP signature is only two bytes, so it is confirmed by the header size field.
+    """
+    for magic, offset, mime in _SIGNATURES:
+        if content[offset : offset + len(magic)] != magic:
+            continue
+        if mime == "image/bmp" and not _looks_like_bmp(content):
+            continue
+        if mime == "image/webp" and content[:4] != b"RIFF":
+            continue
+        return mime
+    return declared
+
+
+def _looks_like_bmp(content: bytes) -> bool:
+    if len(content) < 26:
+        return False
+    header_size = int.from_bytes(content[14:18], "little")
+    return header_size in (12, 40, 52, 56, 64, 108, 124)

@@ -1,0 +1,131 @@
+"""Fetching raw mail from the support mailbox over IMAP.
+
+Only raw bytes leave this module; parsing is someone else's job, so a mail the
+parser chokes on is still delivered to the caller whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import ssl
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
+from imap_tools.errors import MailboxLoginError, UnexpectedCommandStatusError
+
+from mailer.errors import MailboxError
+from mailer.settings import ImapSettings
+
+
+@dataclass(frozen=True)
+class FetchedMail:
+    """One message as the server holds it."""
+
+    uid: str
+    size: int
+    raw: bytes
+
+
+class _RawMessage(MailMessage):
+    """imap-tools message that keeps the raw bytes and skips parsing."""
+
+    def __init__(self, fetch_data: list[Any]) -> None:
+        raw, uid_data, flag_data = self._get_message_data_parts(fetch_data)
+        self._raw_uid_data = uid_data
+        self._raw_flag_data = flag_data
+        self.raw: bytes = raw
+
+
+def _ssl_context(ca_file: str) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=ca_file or None)
+
+
+class ImapMailbox:
+    """A logged-in connection to one mailbox folder."""
+
+    def __init__(self, settings: ImapSettings) -> None:
+        self.settings = settings
+        self._box: BaseMailBox | None = None
+
+    def __enter__(self) -> ImapMailbox:
+        self.connect()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def connect(self) -> None:
+        s = self.settings
+        try:
+            box: BaseMailBox
+            if s.security == "tls":
+                box = MailBox(
+                    s.host, s.port, timeout=s.timeout, ssl_context=_ssl_context(s.ca_file)
+                )
+            elif s.security == "starttls":
+                box = MailBoxStartTls(
+                    s.host, s.port, timeout=s.timeout, ssl_context=_ssl_context(s.ca_file)
+                )
+            else:
+                box = MailBoxUnencrypted(s.host, s.port, timeout=s.timeout)
+            box.login(s.username, s.password, initial_folder=s.folder)
+        except MailboxLoginError as exc:
+            raise MailboxError(
+                f"IMAP login as {s.username!r} refused by {s.host}:{s.port}"
+            ) from exc
+        except (OSError, imaplib.IMAP4.error, UnexpectedCommandStatusError) as exc:
+            raise MailboxError(f"IMAP connection to {s.host}:{s.port} failed: {exc}") from exc
+        box.email_message_class = _RawMessage
+        self._box = box
+
+    @property
+    def box(self) -> BaseMailBox:
+        if self._box is None:
+            raise MailboxError("not connected")
+        return self._box
+
+    def close(self) -> None:
+        if self._box is not None:
+            with contextlib.suppress(OSError, imaplib.IMAP4.error, UnexpectedCommandStatusError):
+                self._box.logout()
+            self._box = None
+
+    def uidvalidity(self) -> int:
+        try:
+            status = self.box.folder.status(self.settings.folder, ["UIDVALIDITY"])
+        except (OSError, imaplib.IMAP4.error, UnexpectedCommandStatusError) as exc:
+            raise MailboxError(f"STATUS {self.settings.folder} failed: {exc}") from exc
+        return int(status["UIDVALIDITY"])
+
+    def ensure_folder(self, name: str) -> None:
+        try:
+            if not self.box.folder.exists(name):
+                self.box.folder.create(name)
+        except (OSError, imaplib.IMAP4.error, UnexpectedCommandStatusError) as exc:
+            raise MailboxError(f"cannot create folder {name!r}: {exc}") from exc
+
+    def fetch_all(self) -> Iterator[FetchedMail]:
+        """Every message in the folder, oldest first, without setting \\Seen."""
+        try:
+            for message in self.box.fetch("ALL", mark_seen=False, bulk=self.settings.batch_size):
+                assert isinstance(message, _RawMessage)
+                yield FetchedMail(uid=str(message.uid), size=message.size_rfc822, raw=message.raw)
+        except (OSError, imaplib.IMAP4.error, UnexpectedCommandStatusError) as exc:
+            raise MailboxError(f"FETCH in {self.settings.folder} failed: {exc}") from exc
+
+    def move(self, uids: Sequence[str], folder: str) -> None:
+        if not uids:
+            return
+        try:
+            self.box.move(list(uids), folder)
+        except (OSError, imaplib.IMAP4.error, UnexpectedCommandStatusError) as exc:
+            raise MailboxError(f"MOVE to {folder!r} failed: {exc}") from exc

@@ -1,0 +1,65 @@
+"""The immutable message that flows from intake to triage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Address:
+    email: str
+    name: str = ""
+
+    def formatted(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    declared_type: str
+    real_type: str
+    size: int
+    sha256: str
+    content: bytes
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedMail:
+    """Everything later stages may read about one incoming mail.
+
+    ``text`` is the plain-text body (HTML-only mail converted to text); the raw
+    bytes are not kept here but by whoever fetched the mail.
+    """
+
+    sender: Address
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+    subject: str
+    date: datetime | None
+    text: str
+    html: str | None
+    attachments: tuple[Attachment, ...]
+    message_id: str
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    headers: tuple[tuple[str, str], ...]
+    raw_sha256: str
+
+    def header(self, name: str) -> str | None:
+        """First value of a header, case-insensitive; None when absent."""
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return None
+
+    def thread_ids(self) -> tuple[str, ...]:
+        """Message-IDs this mail answers, nearest first."""
+        ids: list[str] = []
+        if self.in_reply_to:
+            ids.append(self.in_reply_to)
+        ids.extend(ref for ref in reversed(self.references) if ref not in ids)
+        return tuple(ids)

@@ -1,0 +1,220 @@
+"""Raw RFC 5322 bytes to a ParsedMail.
+
+The parser is forgiving about what real clients send (mislabelled charsets,
+broken headers) and strict about one thing: whatever it cannot read raises
+MailParseError, so the caller can keep the raw mail instead of losing it.
+"""
+
+from __future__ import annotations
+
+import email
+import email.header
+import email.policy
+import email.utils
+import hashlib
+import re
+from datetime import datetime
+from email.message import EmailMessage, Message
+
+from mailer.errors import MailParseError
+from mailer.filetypes import sniff_type
+from mailer.html_text import html_to_text
+from mailer.message import Address, Attachment, ParsedMail
+
+_MSGID_RE = re.compile(r"<[^<>\s]+>")
+_FALLBACK_CHARSETS = ("utf-8", "windows-1251", "koi8-r")
+
+
+def parse_mail(raw: bytes) -> ParsedMail:
+    """Parse raw message bytes; raise MailParseError when nothing usable is there."""
+    if not raw or not raw.strip():
+        raise MailParseError("empty message")
+    raw_sha256 = hashlib.sha256(raw).hexdigest()
+    try:
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+    except Exception as exc:  # the email package raises many kinds
+        raise MailParseError(f"unreadable MIME structure: {exc}") from exc
+    if not isinstance(msg, EmailMessage) or not msg.keys():
+        raise MailParseError("no headers found")
+    try:
+        return _build(msg, raw_sha256)
+    except MailParseError:
+        raise
+    except (LookupError, ValueError, TypeError, AttributeError, IndexError) as exc:
+        raise MailParseError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _build(msg: EmailMessage, raw_sha256: str) -> ParsedMail:
+    senders = _addresses(msg, "From")
+    if not senders:
+        senders = _addresses(msg, "Sender") or _addresses(msg, "Return-Path")
+    if not senders:
+        raise MailParseError("no sender address in From, Sender or Return-Path")
+    text, html, body_parts = _body(msg)
+    message_id = _first_msgid(_header(msg, "Message-ID")) or (
+        f"<{raw_sha256[:32]}@missing-message-id.invalid>"
+    )
+    return ParsedMail(
+        sender=senders[0],
+        to=tuple(_addresses(msg, "To")),
+        cc=tuple(_addresses(msg, "Cc")),
+        subject=_header(msg, "Subject").strip(),
+        date=_date(_header(msg, "Date")),
+        text=text,
+        html=html,
+        attachments=tuple(_attachments(msg, body_parts)),
+        message_id=message_id,
+        in_reply_to=_first_msgid(_header(msg, "In-Reply-To")),
+        references=tuple(_MSGID_RE.findall(_header(msg, "References"))),
+        headers=tuple((key, _header_value(msg, key, value)) for key, value in msg.raw_items()),
+        raw_sha256=raw_sha256,
+    )
+
+
+def _header(msg: Message, name: str) -> str:
+    if name not in msg:
+        return ""
+    try:
+        return _unfold(str(msg[name]))
+    except Exception:  # noqa: BLE001 - a broken header must not lose the mail
+        return _decode_words(str(msg.get_all(name, [""])[0]))
+
+
+def _header_value(msg: Message, name: str, raw_value: object) -> str:
+    try:
+        return _unfold(_decode_words(str(raw_value)))
+    except Exception:  # noqa: BLE001
+        return _unfold(str(raw_value))
+
+
+def _decode_words(value: str) -> str:
+    parts = []
+    for chunk, charset in email.header.decode_header(value):
+        if isinstance(chunk, bytes):
+            parts.append(_decode_bytes(chunk, charset))
+        else:
+            parts.append(chunk)
+    return "".join(parts)
+
+
+def _unfold(value: str) -> str:
+    return re.sub(r"\s*[\r\n]+\s*", " ", value)
+
+
+def _addresses(msg: Message, name: str) -> list[Address]:
+    value = _header(msg, name)
+    if not value:
+        return []
+    found = []
+    for display, addr in email.utils.getaddresses([value]):
+        addr = addr.strip().strip("<>").lower()
+        if "@" in addr:
+            found.append(Address(email=addr, name=display.strip()))
+    return found
+
+
+def _first_msgid(value: str) -> str | None:
+    match = _MSGID_RE.search(value)
+    return match.group(0) if match else None
+
+
+def _date(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _decode_bytes(data: bytes, charset: str | None) -> str:
+    candidates = [charset] if charset else []
+    candidates += [c for c in _FALLBACK_CHARSETS if c != charset]
+    for candidate in candidates:
+        try:
+            return data.decode(candidate or "utf-8")
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def _part_text(part: Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return str(part.get_payload())
+    return _decode_bytes(payload, part.get_content_charset())
+
+
+def _body(msg: EmailMessage) -> tuple[str, str | None, set[int]]:
+    """The plain text, the HTML (if any) and the ids of the parts used for them."""
+    used: set[int] = set()
+    plain_part = msg.get_body(preferencelist=("plain",))
+    html_part = msg.get_body(preferencelist=("html",))
+    html = None
+    if html_part is not None:
+        html = _part_text(html_part)
+        used.add(id(html_part))
+    if plain_part is not None:
+        used.add(id(plain_part))
+        text = _part_text(plain_part)
+    elif html is not None:
+        text = html_to_text(html)
+    else:
+        text = ""
+    return _normalise_newlines(text), html, used
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _attachments(msg: EmailMessage, body_parts: set[int]) -> list[Attachment]:
+    found = []
+    for index, part in enumerate(msg.walk()):
+        if part.is_multipart() or id(part) in body_parts:
+            continue
+        content_type = part.get_content_type()
+        filename = _filename(part)
+        if content_type in ("text/plain", "text/html") and not filename:
+            continue
+        if content_type == "message/rfc822":
+            continue  # its own parts are walked too
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        real = sniff_type(payload, content_type)
+        found.append(
+            Attachment(
+                filename=filename or f"attachment-{index}{_extension(real)}",
+                declared_type=content_type,
+                real_type=real,
+                size=len(payload),
+                sha256=hashlib.sha256(payload).hexdigest(),
+                content=payload,
+                inline=(part.get_content_disposition() or "inline") == "inline",
+            )
+        )
+    return found
+
+
+def _filename(part: Message) -> str:
+    try:
+        name = part.get_filename()
+    except Exception:  # noqa: BLE001
+        name = None
+    if not name:
+        return ""
+    name = _decode_words(name) if "=?" in name else name
+    return name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+
+
+def _extension(mime: str) -> str:
+    return {
+        "image/png": ".png",
+        "image/jpeg": ".jpg",
+        "image/gif": ".gif",
+        "image/tiff": ".tif",
+        "image/bmp": ".bmp",
+        "application/zip": ".zip",
+        "application/pdf": ".pdf",
+    }.get(mime, ".bin")

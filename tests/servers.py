@@ -1,0 +1,175 @@
+"""Real servers for the tests: Dovecot IMAP and an aiosmtpd SMTP sink, on loopback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+DOVECOT_CONF = """\
+protocols = imap
+listen = 127.0.0.1
+base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/log/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_internal_user = {internal_user}
+default_internal_group = {internal_group}
+default_login_user = {login_user}
+first_valid_uid = 1
+auth_failure_delay = 0
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}{login_chroot}
+}}
+service anvil {{
+  chroot =
+}}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {d}/users
+}}
+userdb {{
+  driver = passwd-file
+  args = username_format=%u {d}/users
+  default_fields = uid={mail_user} gid={mail_group} home={d}/mail/%u
+}}
+mail_location = maildir:~/Maildir
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.02)
+    raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
+
+
+class Dovecot:
+    """Dovecot started from a config in a temporary folder; one user per test."""
+
+    def __init__(self) -> None:
+        binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
+        if not Path(binary).exists():
+            raise RuntimeError("dovecot is not installed; run scripts/test.sh to install it")
+        self.binary = binary
+        self.dir = Path(tempfile.mkdtemp(prefix="dovecot-"))
+        self.dir.chmod(0o755)
+        self.port = free_port()
+        self._users: list[str] = []
+        as_root = os.geteuid() == 0
+        for sub in ("mail", "run", "state", "log"):
+            (self.dir / sub).mkdir()
+        if as_root:
+            shutil.chown(self.dir / "mail", "dovecot", "dovecot")
+            internal, login, mail = "dovecot", "dovenull", "dovecot"
+            chroot = ""
+        else:
+            me = os.environ.get("USER") or str(os.geteuid())
+            internal = login = mail = me
+            chroot = "\n  chroot ="
+        (self.dir / "users").write_text("")
+        conf = DOVECOT_CONF.format(
+            d=self.dir,
+            port=self.port,
+            internal_user=internal,
+            internal_group=internal,
+            login_user=login,
+            mail_user=mail,
+            mail_group=mail,
+            login_chroot=chroot,
+        )
+        self.conf = self.dir / "dovecot.conf"
+        self.conf.write_text(conf)
+
+    def start(self) -> None:
+        subprocess.run([self.binary, "-c", str(self.conf)], check=True, capture_output=True)
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        pid_file = self.dir / "run" / "master.pid"
+        if pid_file.exists():
+            pid = int(pid_file.read_text().strip())
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.05)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def add_user(self, name: str, password: str) -> None:
+        with (self.dir / "users").open("a") as users:
+            users.write(f"{name}:{{PLAIN}}{password}::::::\n")
+        self._users.append(name)
+
+    def log(self) -> str:
+        path = self.dir / "log" / "dovecot.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+
+@dataclass
+class ReceivedMail:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+
+@dataclass
+class _SinkHandler:
+    received: list[ReceivedMail] = field(default_factory=list)
+    refuse_with: str | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.refuse_with:
+            return self.refuse_with
+        self.received.append(
+            ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
+        )
+        return "250 OK"
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.handler = _SinkHandler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def received(self) -> list[ReceivedMail]:
+        return self.handler.received
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()

@@ -1,0 +1,66 @@
+"""Data-driven: each tests/data/mail/NAME.eml is checked against NAME.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mailer import MailParseError, parse_mail
+from tests.conftest import SAMPLE_MAIL_DIR, TEST_DATA
+
+CASES = sorted((TEST_DATA / "mail").glob("*.eml"))
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_parsed_mail_matches_expected_values(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    mail = parse_mail(path.read_bytes())
+    assert mail.sender.email == expected["from"]
+    assert mail.sender.name == expected["name"]
+    assert mail.subject == expected["subject"]
+    for fragment in expected["text_contains"]:
+        assert fragment in mail.text
+    for fragment in expected.get("text_excludes", []):
+        assert fragment not in mail.text
+    assert [
+        {"name": a.filename, "type": a.real_type, "size": a.size} for a in mail.attachments
+    ] == expected["attachments"]
+    assert mail.message_id == expected["message_id"]
+    assert mail.in_reply_to == expected["in_reply_to"]
+    assert list(mail.references) == expected["references"]
+
+
+@pytest.mark.parametrize(
+    "path", sorted(SAMPLE_MAIL_DIR.glob("*.eml")), ids=lambda p: p.stem
+)
+def test_every_bundled_sample_mail_parses(path: Path) -> None:
+    mail = parse_mail(path.read_bytes())
+    assert "@" in mail.sender.email
+    assert mail.subject
+    assert len(mail.text) > 40
+    assert mail.message_id.startswith("<")
+
+
+def test_attachment_type_comes_from_content_not_name() -> None:
+    raw = (TEST_DATA / "mail" / "outlook-cp1251-rfc2231-attachment.eml").read_bytes()
+    mail = parse_mail(raw)
+    assert mail.attachments[0].declared_type == "application/octet-stream"
+    assert mail.attachments[0].real_type == "image/png"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"", b"   \r\n", b"\x00\x01\x02 not a mail", b"Subject: no sender\r\n\r\nbody"],
+    ids=["empty", "blank", "binary", "no-sender"],
+)
+def test_unusable_bytes_raise_a_parse_error(raw: bytes) -> None:
+    with pytest.raises(MailParseError):
+        parse_mail(raw)
+
+
+def test_missing_message_id_gets_a_stable_synthetic_one() -> None:
+    raw = b"From: a@b.ru\r\nSubject: x\r\n\r\nbody text"
+    assert parse_mail(raw).message_id == parse_mail(raw).message_id
+    assert parse_mail(raw).message_id.endswith("@missing-message-id.invalid>")

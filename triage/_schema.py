@@ -1,0 +1,115 @@
+"""The ticket store's schema, as ordered sqlite-utils migrations.
+
+Never edit an applied migration; add a new one below it.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("triage")
+
+
+@migrations(name="0001_initial")
+def _initial(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            number TEXT UNIQUE,
+            subject TEXT NOT NULL,
+            requester_email TEXT NOT NULL,
+            requester_name TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            acknowledged_at TEXT
+        );
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            message_id TEXT NOT NULL UNIQUE,
+            in_reply_to TEXT,
+            references_ TEXT NOT NULL DEFAULT '',
+            from_email TEXT NOT NULL,
+            from_name TEXT NOT NULL DEFAULT '',
+            subject TEXT NOT NULL,
+            body_text TEXT NOT NULL,
+            body_html TEXT,
+            date_header TEXT,
+            received_at TEXT NOT NULL,
+            source_key TEXT NOT NULL,
+            raw_sha256 TEXT NOT NULL
+        );
+        CREATE INDEX messages_ticket ON messages(ticket_id);
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            message_id INTEGER NOT NULL REFERENCES messages(id),
+            filename TEXT NOT NULL,
+            declared_type TEXT NOT NULL,
+            real_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            inline INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX attachments_message ON attachments(message_id);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER REFERENCES tickets(id),
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX events_ticket ON events(ticket_id);
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            message_id INTEGER NOT NULL REFERENCES messages(id),
+            outcome TEXT NOT NULL,
+            reasons TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            kind TEXT NOT NULL,
+            message_id TEXT NOT NULL UNIQUE,
+            sender TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            raw BLOB NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            delivered_to TEXT,
+            created_at TEXT NOT NULL,
+            sent_at TEXT
+        );
+        CREATE INDEX outbox_status ON outbox(status);
+        CREATE TABLE intake (
+            source_key TEXT PRIMARY KEY,
+            message_id TEXT,
+            outcome TEXT NOT NULL,
+            ticket_id INTEGER REFERENCES tickets(id),
+            processed_at TEXT NOT NULL
+        );
+        CREATE TABLE quarantine (
+            id INTEGER PRIMARY KEY,
+            source_key TEXT NOT NULL UNIQUE,
+            reason TEXT NOT NULL,
+            raw BLOB NOT NULL,
+            raw_sha256 TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            released_at TEXT
+        );
+        """,
+    )
+
+
+def _run(db: Database, script: str) -> None:
+    """Statement by statement: executescript() would commit the migration's transaction."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)

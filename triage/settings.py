@@ -1,0 +1,28 @@
+"""Typed settings of the triage package, filled by the configuration loader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    support_address: str = "support@empldocs.ru"
+    support_name: str = "Техподдержка WiseAdvice"
+    ticket_prefix: str = field(default="WA", metadata={"pattern": r"[A-Z]{2,6}"})
+    message_id_domain: str = "empldocs.ru"
+    docs_url: str = "https://padocs.empldocs.app/"
+
+
+@dataclass(frozen=True)
+class DecisionSettings:
+    answer_threshold: float = field(default=0.35, metadata={"min": 0.0, "max": 1.0})
+    max_links: int = field(default=3, metadata={"min": 1, "max": 10})
+    link_score_ratio: float = field(default=0.75, metadata={"min": 0.0, "max": 1.0})
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    database: Path = Path("var/desk.sqlite3")
+    attachments_dir: Path = Path("var/attachments")

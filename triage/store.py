@@ -1,0 +1,410 @@
+"""The ticket store: the only module that reads or writes the desk's SQLite file.
+
+Its interface is deliberately narrow (create a ticket, add a message, record an
+event or a decision, enqueue mail, query the queue); callers group calls into
+one transaction with ``store.transaction()`` so that a ticket, its message and
+its acknowledgment are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from triage._schema import migrations
+from triage.errors import StoreError, TicketNotFoundError
+
+STATUS_NEW = "new"
+STATUS_OPEN = "open"
+STATUS_ANSWERED = "answered_automatically"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    number: str
+    subject: str
+    requester_email: str
+    requester_name: str
+    status: str
+    created_at: str
+    updated_at: str
+    acknowledged_at: str | None
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    message_id: str
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    from_email: str
+    from_name: str
+    subject: str
+    body_text: str
+    body_html: str | None
+    date_header: str | None
+    source_key: str
+    raw_sha256: str
+
+
+@dataclass(frozen=True)
+class AttachmentRecord:
+    filename: str
+    declared_type: str
+    real_type: str
+    size: int
+    sha256: str
+    inline: bool
+
+
+@dataclass(frozen=True)
+class OutboxMail:
+    id: int
+    ticket_id: int
+    kind: str
+    message_id: str
+    sender: str
+    recipient: str
+    subject: str
+    raw: bytes
+    status: str
+    attempts: int
+
+
+class TicketStore:
+    def __init__(self, db: Database, ticket_prefix: str = "WA") -> None:
+        self.db = db
+        self.ticket_prefix = ticket_prefix
+
+    @classmethod
+    def open(cls, path: Path, ticket_prefix: str = "WA") -> TicketStore:
+        """Open (creating if needed) and migrate the store at ``path``."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = Database(path)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA busy_timeout=5000")
+            migrations.apply(db)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open ticket store {path}: {exc}") from exc
+        return cls(db, ticket_prefix)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.Error as exc:
+            raise StoreError(f"ticket store write failed: {exc}") from exc
+
+    def _insert(self, table: str, record: dict[str, Any]) -> int:
+        row_id = self.db.table(table).insert(record).last_rowid
+        if row_id is None:
+            raise StoreError(f"insert into {table} returned no row id")
+        return int(row_id)
+
+    # -- tickets ---------------------------------------------------------------
+
+    def create_ticket(self, subject: str, requester_email: str, requester_name: str) -> Ticket:
+        at = now_iso()
+        row_id = self._insert(
+            "tickets",
+            {
+                "subject": subject,
+                "requester_email": requester_email,
+                "requester_name": requester_name,
+                "status": STATUS_NEW,
+                "created_at": at,
+                "updated_at": at,
+            },
+        )
+        number = f"{self.ticket_prefix}-{row_id:06d}"
+        self.db.table("tickets").update(row_id, {"number": number})
+        self.record_event(row_id, "ticket_created", {"number": number})
+        return self.ticket(number)
+
+    def ticket(self, number: str) -> Ticket:
+        rows = list(self.db.query("SELECT * FROM tickets WHERE number = ?", [number]))
+        if not rows:
+            raise TicketNotFoundError(number)
+        return Ticket(**rows[0])
+
+    def ticket_by_id(self, ticket_id: int) -> Ticket:
+        rows = list(self.db.query("SELECT * FROM tickets WHERE id = ?", [ticket_id]))
+        if not rows:
+            raise TicketNotFoundError(str(ticket_id))
+        return Ticket(**rows[0])
+
+    def find_ticket_number(self, number: str) -> Ticket | None:
+        try:
+            return self.ticket(number)
+        except TicketNotFoundError:
+            return None
+
+    def find_ticket_by_message_ids(self, message_ids: tuple[str, ...]) -> Ticket | None:
+        """The ticket of the first of these Message-IDs we know, in or out."""
+        for message_id in message_ids:
+            rows = list(
+                self.db.query(
+                    "SELECT ticket_id FROM messages WHERE message_id = ? "
+                    "UNION ALL SELECT ticket_id FROM outbox WHERE message_id = ? LIMIT 1",
+                    [message_id, message_id],
+                )
+            )
+            if rows:
+                return self.ticket_by_id(int(rows[0]["ticket_id"]))
+        return None
+
+    def set_status(self, ticket_id: int, status: str, reason: str = "") -> None:
+        current = self.ticket_by_id(ticket_id).status
+        if current == status:
+            return
+        self.db.table("tickets").update(ticket_id, {"status": status, "updated_at": now_iso()})
+        self.record_event(
+            ticket_id, "status_changed", {"from": current, "to": status, "reason": reason}
+        )
+
+    def list_tickets(self) -> list[Ticket]:
+        return [Ticket(**row) for row in self.db.query("SELECT * FROM tickets ORDER BY id")]
+
+    # -- messages, events, decisions ---------------------------------------------
+
+    def message_known(self, message_id: str) -> bool:
+        rows = self.db.query("SELECT 1 FROM messages WHERE message_id = ?", [message_id])
+        return any(True for _ in rows)
+
+    def add_message(
+        self, ticket_id: int, message: NewMessage, attachments: list[AttachmentRecord]
+    ) -> int:
+        record = {
+            "ticket_id": ticket_id,
+            "message_id": message.message_id,
+            "in_reply_to": message.in_reply_to,
+            "references_": " ".join(message.references),
+            "from_email": message.from_email,
+            "from_name": message.from_name,
+            "subject": message.subject,
+            "body_text": message.body_text,
+            "body_html": message.body_html,
+            "date_header": message.date_header,
+            "received_at": now_iso(),
+            "source_key": message.source_key,
+            "raw_sha256": message.raw_sha256,
+        }
+        row_id = self._insert("messages", record)
+        for attachment in attachments:
+            self.db.table("attachments").insert(
+                {
+                    "message_id": row_id,
+                    "filename": attachment.filename,
+                    "declared_type": attachment.declared_type,
+                    "real_type": attachment.real_type,
+                    "size": attachment.size,
+                    "sha256": attachment.sha256,
+                    "inline": int(attachment.inline),
+                }
+            )
+        self.record_event(
+            ticket_id,
+            "message_added",
+            {"message_id": message.message_id, "attachments": len(attachments)},
+        )
+        return row_id
+
+    def messages(self, ticket_id: int) -> list[dict[str, Any]]:
+        return list(
+            self.db.query("SELECT * FROM messages WHERE ticket_id = ? ORDER BY id", [ticket_id])
+        )
+
+    def record_event(self, ticket_id: int | None, kind: str, detail: dict[str, Any]) -> None:
+        self.db.table("events").insert(
+            {
+                "ticket_id": ticket_id,
+                "at": now_iso(),
+                "kind": kind,
+                "detail": json.dumps(detail, ensure_ascii=False),
+            }
+        )
+
+    def events(self, ticket_id: int) -> list[dict[str, Any]]:
+        return list(
+            self.db.query("SELECT * FROM events WHERE ticket_id = ? ORDER BY id", [ticket_id])
+        )
+
+    def record_decision(
+        self, ticket_id: int, message_row_id: int, outcome: str, reasons: list[dict[str, Any]]
+    ) -> None:
+        self.db.table("decisions").insert(
+            {
+                "ticket_id": ticket_id,
+                "message_id": message_row_id,
+                "outcome": outcome,
+                "reasons": json.dumps(reasons, ensure_ascii=False),
+                "created_at": now_iso(),
+            }
+        )
+        self.record_event(ticket_id, "decision", {"outcome": outcome})
+
+    def decisions(self, ticket_id: int) -> list[dict[str, Any]]:
+        return list(
+            self.db.query("SELECT * FROM decisions WHERE ticket_id = ? ORDER BY id", [ticket_id])
+        )
+
+    # -- intake bookkeeping -------------------------------------------------------
+
+    def source_processed(self, source_key: str) -> bool:
+        rows = self.db.query("SELECT 1 FROM intake WHERE source_key = ?", [source_key])
+        return any(True for _ in rows)
+
+    def mark_source_processed(
+        self, source_key: str, message_id: str | None, outcome: str, ticket_id: int | None
+    ) -> None:
+        self.db.table("intake").insert(
+            {
+                "source_key": source_key,
+                "message_id": message_id,
+                "outcome": outcome,
+                "ticket_id": ticket_id,
+                "processed_at": now_iso(),
+            },
+            replace=True,
+        )
+
+    def quarantine(self, source_key: str, reason: str, raw: bytes, raw_sha256: str) -> int:
+        existing = list(
+            self.db.query("SELECT id FROM quarantine WHERE source_key = ?", [source_key])
+        )
+        if existing:
+            return int(existing[0]["id"])
+        row_id = self._insert(
+            "quarantine",
+            {
+                "source_key": source_key,
+                "reason": reason,
+                "raw": raw,
+                "raw_sha256": raw_sha256,
+                "created_at": now_iso(),
+            },
+        )
+        self.record_event(None, "quarantined", {"quarantine_id": row_id, "reason": reason})
+        return row_id
+
+    def quarantined(self) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                "SELECT id, source_key, reason, raw_sha256, created_at, released_at, "
+                "length(raw) AS size FROM quarantine ORDER BY id"
+            )
+        )
+
+    # -- outbox -------------------------------------------------------------------
+
+    def enqueue_mail(
+        self,
+        ticket_id: int,
+        kind: str,
+        message_id: str,
+        sender: str,
+        recipient: str,
+        subject: str,
+        raw: bytes,
+    ) -> int:
+        row_id = self._insert(
+            "outbox",
+            {
+                "ticket_id": ticket_id,
+                "kind": kind,
+                "message_id": message_id,
+                "sender": sender,
+                "recipient": recipient,
+                "subject": subject,
+                "raw": raw,
+                "status": "pending",
+                "created_at": now_iso(),
+            },
+        )
+        self.record_event(ticket_id, "mail_queued", {"outbox_id": row_id, "kind": kind})
+        return row_id
+
+    def pending_mail(self) -> list[OutboxMail]:
+        return [
+            _outbox_mail(row)
+            for row in self.db.query("SELECT * FROM outbox WHERE status = 'pending' ORDER BY id")
+        ]
+
+    def outbox(self, ticket_id: int | None = None) -> list[OutboxMail]:
+        if ticket_id is None:
+            rows = self.db.query("SELECT * FROM outbox ORDER BY id")
+        else:
+            rows = self.db.query(
+                "SELECT * FROM outbox WHERE ticket_id = ? ORDER BY id", [ticket_id]
+            )
+        return [_outbox_mail(row) for row in rows]
+
+    def mark_mail_sent(self, mail: OutboxMail, delivered_to: str) -> None:
+        at = now_iso()
+        with self.transaction():
+            self.db.table("outbox").update(
+                mail.id,
+                {
+                    "status": "sent",
+                    "sent_at": at,
+                    "delivered_to": delivered_to,
+                    "attempts": mail.attempts + 1,
+                    "last_error": None,
+                },
+            )
+            self.record_event(
+                mail.ticket_id, "mail_sent", {"outbox_id": mail.id, "kind": mail.kind}
+            )
+            ticket = self.ticket_by_id(mail.ticket_id)
+            if mail.kind in ("acknowledgment", "answer") and ticket.acknowledged_at is None:
+                self.db.table("tickets").update(mail.ticket_id, {"acknowledged_at": at})
+                self.record_event(mail.ticket_id, "acknowledged", {"outbox_id": mail.id})
+
+    def mark_mail_failed(self, mail: OutboxMail, error: str, permanent: bool) -> None:
+        with self.transaction():
+            self.db.table("outbox").update(
+                mail.id,
+                {
+                    "status": "failed" if permanent else "pending",
+                    "attempts": mail.attempts + 1,
+                    "last_error": error,
+                },
+            )
+            self.record_event(
+                mail.ticket_id,
+                "mail_failed",
+                {"outbox_id": mail.id, "error": error, "permanent": permanent},
+            )
+
+
+def _outbox_mail(row: dict[str, Any]) -> OutboxMail:
+    return OutboxMail(
+        id=row["id"],
+        ticket_id=row["ticket_id"],
+        kind=row["kind"],
+        message_id=row["message_id"],
+        sender=row["sender"],
+        recipient=row["recipient"],
+        subject=row["subject"],
+        raw=bytes(row["raw"]),
+        status=row["status"],
+        attempts=row["attempts"],
+    )
