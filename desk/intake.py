@@ -21,6 +21,7 @@ from mailer import (
     OutgoingMail,
     ParsedMail,
     TemplateRenderer,
+    automatic_reasons,
     new_message_id,
     parse_mail,
 )
@@ -90,7 +91,7 @@ class IntakeService:
         except MailParseError as exc:
             return self._quarantine(raw, source_key, f"unparseable: {exc}")
         try:
-            return self._process_parsed(mail, source_key)
+            return self._process_parsed(mail, raw, source_key)
         except MailParseError as exc:
             return self._quarantine(raw, source_key, f"unparseable: {exc}")
         except (ValueError, KeyError, TypeError, AttributeError, LookupError) as exc:
@@ -105,7 +106,7 @@ class IntakeService:
         log.warning("quarantined %s: %s", source_key, reason)
         return IntakeResult(source_key, "quarantined", detail=reason)
 
-    def _process_parsed(self, mail: ParsedMail, source_key: str) -> IntakeResult:
+    def _process_parsed(self, mail: ParsedMail, raw: bytes, source_key: str) -> IntakeResult:
         if self.store.message_known(mail.message_id):
             with self.store.transaction():
                 self.store.mark_source_processed(source_key, mail.message_id, "duplicate", None)
@@ -113,14 +114,21 @@ class IntakeService:
                 source_key, "duplicate", sender=mail.sender.email, subject=mail.subject
             )
         ticket, matched_by = self._thread(mail)
+        automatic = tuple(
+            automatic_reasons(mail, self.desk.message_id_domain, self.desk.support_address)
+        )
         hits: list[SearchHit] = []
-        if ticket is None and self.index is not None:
+        if ticket is None and not automatic and self.index is not None:
             hits = self.index.search(
                 question_text(mail), k=max(5, self.decision_settings.max_links)
             )
         decision = decide(
-            ticket.number if ticket else None, matched_by, hits, self.decision_settings
+            ticket.number if ticket else None, matched_by, hits, self.decision_settings, automatic
         )
+        if decision.outcome is Outcome.IGNORE:
+            return self._quarantine(
+                raw, source_key, f"automatic mail: {decision.reasons[0].detail}"
+            )
         if ticket is None and self.index is None:
             decision = Decision(
                 decision.outcome,
@@ -175,6 +183,8 @@ class IntakeService:
                 for h in decision.links
             ],
         )
+        if decision.outcome is Outcome.RECORD:
+            return ticket
         if decision.outcome is Outcome.FOLLOW_UP:
             if ticket.status == STATUS_ANSWERED:
                 self.store.set_status(

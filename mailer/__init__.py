@@ -1,5 +1,6 @@
 """Mail in and out: IMAP and .eml intake, parsing, reply templates, SMTP delivery."""
 
+from mailer.automatic import automatic_reasons
 from mailer.compose import OutgoingMail, RenderedMail, TemplateRenderer, new_message_id
 from mailer.eml_source import EmlFile, read_eml_folder
 from mailer.errors import (
@@ -35,6 +36,7 @@ __all__ = [
     "SmtpTransport",
     "TemplateRenderer",
     "Transport",
+    "automatic_reasons",
     "make_transport",
     "new_message_id",
     "parse_mail",

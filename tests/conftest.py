@@ -62,9 +62,7 @@ def docs_server() -> Iterator[SnapshotServer]:
 
 
 @pytest.fixture(scope="session")
-def indexed_config(
-    docs_server: SnapshotServer, tmp_path_factory: pytest.TempPathFactory
-) -> Config:
+def indexed_config(docs_server: SnapshotServer, tmp_path_factory: pytest.TempPathFactory) -> Config:
     """Defaults with crawl and index of the bundled snapshot built once per session."""
     work = tmp_path_factory.mktemp("index")
     config = with_work_dir(load_config(environ={}), work)

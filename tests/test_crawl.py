@@ -4,7 +4,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from desk.docs_server import SnapshotServer
-from faq_index import CrawlSettings, Crawler, load_crawl
+from faq_index import Crawler, CrawlSettings, load_crawl
 from tests.conftest import TEST_DATA
 
 

@@ -32,9 +32,7 @@ def test_parsed_mail_matches_expected_values(path: Path) -> None:
     assert list(mail.references) == expected["references"]
 
 
-@pytest.mark.parametrize(
-    "path", sorted(SAMPLE_MAIL_DIR.glob("*.eml")), ids=lambda p: p.stem
-)
+@pytest.mark.parametrize("path", sorted(SAMPLE_MAIL_DIR.glob("*.eml")), ids=lambda p: p.stem)
 def test_every_bundled_sample_mail_parses(path: Path) -> None:
     mail = parse_mail(path.read_bytes())
     assert "@" in mail.sender.email

@@ -16,6 +16,8 @@ from triage.settings import DecisionSettings
 
 
 class Outcome(StrEnum):
+    IGNORE = "ignore"
+    RECORD = "record"
     FOLLOW_UP = "follow_up"
     ANSWER = "answer"
     ESCALATE = "escalate"
@@ -47,7 +49,17 @@ def decide(
     matched_by: str,
     hits: list[SearchHit],
     settings: DecisionSettings,
+    automatic: tuple[str, ...] = (),
 ) -> Decision:
+    """Outcomes in order: machine mail, follow-up, answer, escalate."""
+    if automatic:
+        reason = Reason("automatic_mail", "; ".join(automatic))
+        if ticket_number is None:
+            return Decision(Outcome.IGNORE, (reason,))
+        return Decision(
+            Outcome.RECORD,
+            (reason, Reason("thread_match", f"joins {ticket_number} ({matched_by})")),
+        )
     if ticket_number is not None:
         return Decision(
             Outcome.FOLLOW_UP,
