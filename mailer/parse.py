@@ -74,6 +74,9 @@ def _build(msg: EmailMessage, raw_sha256: str) -> ParsedMail:
 def _header(msg: Message, name: str) -> str:
     if name not in msg:
         return ""
+    raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name.lower()), "")
+    if raw != _raw_text(raw):
+        return _unfold(_decode_words(_raw_text(raw)))
     try:
         return _unfold(str(msg[name]))
     except Exception:  # noqa: BLE001 - a broken header must not lose the mail
@@ -82,9 +85,16 @@ def _header(msg: Message, name: str) -> str:
 
 def _header_value(msg: Message, name: str, raw_value: object) -> str:
     try:
-        return _unfold(_decode_words(str(raw_value)))
+        return _unfold(_decode_words(_raw_text(str(raw_value))))
     except Exception:  # noqa: BLE001
         return _unfold(str(raw_value))
+
+
+def _raw_text(value: str) -> str:
+    """Undo the surrogate escapes of 8-bit header bytes, guessing their charset."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    return _decode_bytes(value.encode("utf-8", "surrogateescape"), None)
 
 
 def _decode_words(value: str) -> str:
@@ -102,14 +112,19 @@ def _unfold(value: str) -> str:
 
 
 def _addresses(msg: Message, name: str) -> list[Address]:
-    value = _header(msg, name)
-    if not value:
+    """Addresses parsed before decoding, so that an encoded comma cannot split a name.
+
+    Display names are decoded with the RFC 2047 rule that whitespace between
+    adjacent encoded words is dropped (the email package's address parser keeps it).
+    """
+    raw_values = [str(value) for key, value in msg.raw_items() if key.lower() == name.lower()]
+    if not raw_values:
         return []
     found = []
-    for display, addr in email.utils.getaddresses([value]):
+    for display, addr in email.utils.getaddresses([_unfold(_raw_text(v)) for v in raw_values]):
         addr = addr.strip().strip("<>").lower()
         if "@" in addr:
-            found.append(Address(email=addr, name=display.strip()))
+            found.append(Address(email=addr, name=_decode_words(display).strip()))
     return found
 
 
