@@ -13,7 +13,7 @@ from pathlib import Path
 from desk import services
 from desk.config import Config, ConfigError, load_config
 from desk.demo import DemoError, run_demo
-from faq_index import DocIndex, FaqIndexError
+from faq_index import DocIndex, FaqIndexError, crawl_progress_bar
 from mailer import MailerError, parse_mail, read_eml_folder
 from triage import TriageError
 
@@ -60,12 +60,16 @@ def _cmd_import(config: Config, args: argparse.Namespace) -> int:
 
 
 def _cmd_crawl(config: Config, args: argparse.Namespace) -> int:
-    report = services.crawl_docs(
-        config, args.url, progress=lambda line: print(line, file=sys.stderr)
-    )
+    progress = None if args.quiet else crawl_progress_bar()
+    report = services.crawl_docs(config, args.url, progress=progress)
+    if progress:
+        print(file=sys.stderr)
     print(f"crawl: {report.summary()} -> {config.crawl.directory}")
-    for url, reason in {**report.skipped, **report.failed}.items():
-        print(f"  {reason}: {url}")
+    for url in report.removed:
+        print(f"  removed: {url}")
+    for label, reasons in (("failed", report.failed), ("skipped", report.skipped)):
+        for url, reason in reasons.items():
+            print(f"  {label}: {url} ({reason})")
     return 0
 
 
@@ -177,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("crawl", help="crawl the documentation site into crawl.directory")
     p.add_argument("url", nargs="?", help="start URL (default crawl.start_url)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_crawl)
 
     p = sub.add_parser("index", help="build the search index from the last crawl")

@@ -48,7 +48,7 @@ def intake_service(config: Config, store: TicketStore, index: DocIndex | None) -
 
 
 def crawl_docs(
-    config: Config, url: str | None = None, progress: Callable[[str], None] | None = None
+    config: Config, url: str | None = None, progress: Callable[[int, int, str], None] | None = None
 ) -> CrawlReport:
     start = url or config.crawl.start_url
     crawler = Crawler(config.crawl, progress=progress)

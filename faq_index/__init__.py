@@ -1,6 +1,6 @@
 """The documentation index: crawl the docs site, split it into sections, search it."""
 
-from faq_index.crawl import Crawler, CrawlReport, load_crawl
+from faq_index.crawl import Crawler, CrawlReport, crawl_progress_bar, load_crawl
 from faq_index.errors import CrawlError, FaqIndexError, IndexStoreError
 from faq_index.extract import Section, extract_sections
 from faq_index.index import DocIndex, SearchHit, public_url, sections_from_crawl
@@ -17,6 +17,7 @@ __all__ = [
     "IndexStoreError",
     "SearchHit",
     "Section",
+    "crawl_progress_bar",
     "extract_sections",
     "load_crawl",
     "public_url",

@@ -1,18 +1,22 @@
-"""Crawling a documentation site into a folder of pages.
+"""Crawling a documentation site into a folder of pages, incrementally.
 
-Breadth-first from the start URL, same host only, robots.txt honoured. Each
-fetched HTML page is stored by content hash next to a manifest, so indexing
-never needs the network and a later crawl can tell what changed.
+Breadth-first from the start URL and the sitemap, same host only, robots.txt
+honoured, retries with backoff on timeouts and 5xx. Each fetched page (HTML or
+PDF manual) is stored by content hash next to a manifest that keeps its
+validators (ETag, Last-Modified), so a re-crawl asks with conditional requests,
+keeps what did not change and drops what disappeared. Indexing reads only the
+folder, never the network.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import time
 import urllib.robotparser
-from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,16 +29,19 @@ from faq_index.errors import CrawlError
 from faq_index.settings import CrawlSettings
 
 MANIFEST_NAME = "manifest.json"
+MANIFEST_VERSION = 2
+PDF_TYPE = "application/pdf"
 _SKIPPED_SUFFIXES = (
     ".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp",
     ".woff", ".woff2", ".ttf", ".zip", ".gz", ".xml", ".json", ".txt", ".mp4",
 )  # fmt: skip
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 @dataclass(frozen=True)
 class CrawledPage:
     url: str
-    final_url: str
+    content_type: str
     sha256: str
     fetched_at: str
     etag: str = ""
@@ -43,21 +50,49 @@ class CrawledPage:
 
 @dataclass
 class CrawlReport:
-    fetched: list[str] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def fetched(self) -> list[str]:
+        return self.new + self.changed + self.unchanged
+
     def summary(self) -> str:
         return (
-            f"fetched {len(self.fetched)}, skipped {len(self.skipped)}, failed {len(self.failed)}"
+            f"{len(self.fetched)} pages ({len(self.new)} new, {len(self.changed)} changed, "
+            f"{len(self.unchanged)} unchanged), {len(self.removed)} removed, "
+            f"{len(self.skipped)} skipped, {len(self.failed)} failed"
         )
 
 
+@dataclass(frozen=True)
+class _Fetch:
+    """What one request for one URL brought back."""
+
+    url: str
+    final_url: str = ""
+    status: str = "failed"  # new | changed | unchanged | skipped | failed
+    reason: str = ""
+    page: CrawledPage | None = None
+    body: bytes = b""
+
+
 def normalise_url(url: str) -> str:
-    url, _fragment = urldefrag(url)
+    url, _fragment = urldefrag(url.strip())
     parts = urlsplit(url)
-    path = parts.path or "/"
-    return parts._replace(path=path, fragment="").geturl()
+    return parts._replace(path=parts.path or "/", fragment="").geturl()
+
+
+def _progress_bar(done: int, total: int, url: str) -> None:
+    width = 30
+    filled = int(width * done / max(total, 1))
+    line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {url[-60:]}"
+    sys.stderr.write(line.ljust(120))
+    sys.stderr.flush()
 
 
 class Crawler:
@@ -65,87 +100,184 @@ class Crawler:
         self,
         settings: CrawlSettings,
         session: requests.Session | None = None,
-        progress: Callable[[str], None] | None = None,
+        progress: Callable[[int, int, str], None] | None = None,
     ) -> None:
         self.settings = settings
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = settings.user_agent
-        self.progress = progress or (lambda _line: None)
+        self.progress = progress
 
     def crawl(self, start_url: str, directory: Path) -> CrawlReport:
         start = normalise_url(start_url)
         host = urlsplit(start).netloc
-        if not host:
-            raise CrawlError(f"not an absolute URL: {start_url!r}")
-        robots = self._robots(start)
+        if not host or not start.startswith(("http://", "https://")):
+            raise CrawlError(f"not an absolute http(s) URL: {start_url!r}")
+        previous, redirects = _read_manifest(directory)
+        robots, sitemaps = self._robots(start)
         report = CrawlReport()
         pages: dict[str, CrawledPage] = {}
-        queue: deque[str] = deque([start])
         seen = {start}
-        while queue and len(pages) < self.settings.max_pages:
-            url = queue.popleft()
-            if not robots.can_fetch(self.settings.user_agent, url):
-                report.skipped[url] = "disallowed by robots.txt"
-                continue
-            html, final_url, page = self._fetch(url, directory, report)
-            if html is None or page is None:
-                continue
-            pages[final_url] = page
-            report.fetched.append(final_url)
-            self.progress(f"[{len(pages)}] {final_url}")
-            for link in _links(html, final_url):
-                if urlsplit(link).netloc == host and link not in seen:
-                    seen.add(link)
-                    queue.append(link)
-            if self.settings.delay:
-                time.sleep(self.settings.delay)
+        frontier = [start]
+        for url in self._sitemap_urls(start, sitemaps):
+            if url not in seen:
+                seen.add(url)
+                frontier.append(url)
+        with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
+            while frontier and len(pages) < self.settings.max_pages:
+                allowed = []
+                for url in frontier:
+                    if robots.can_fetch(self.settings.user_agent, url):
+                        allowed.append(url)
+                    else:
+                        report.skipped[url] = "disallowed by robots.txt"
+                frontier = []
+
+                def fetch(url: str) -> _Fetch:
+                    return self._fetch(url, previous.get(redirects.get(url, url)), directory)
+
+                for result in pool.map(fetch, allowed):
+                    if result.final_url and result.final_url != result.url:
+                        redirects[result.url] = result.final_url
+                    for link in self._record(result, start, pages, report, directory):
+                        if urlsplit(link).netloc == host and link not in seen:
+                            seen.add(link)
+                            frontier.append(link)
+                    if self.progress:
+                        self.progress(len(pages), len(seen), result.url)
+        report.removed = sorted(set(previous) - set(pages))
         if not pages:
             raise CrawlError(f"nothing could be fetched from {start_url}: {report.failed}")
-        _write_manifest(directory, start, pages)
+        _write_manifest(directory, start, pages, redirects)
         return report
 
-    def _robots(self, start: str) -> urllib.robotparser.RobotFileParser:
-        parser = urllib.robotparser.RobotFileParser()
-        robots_url = urljoin(start, "/robots.txt")
-        try:
-            response = self.session.get(robots_url, timeout=self.settings.timeout)
-        except requests.RequestException:
-            parser.parse([])
-            return parser
-        parser.parse(response.text.splitlines() if response.status_code == 200 else [])
-        return parser
+    def _record(
+        self,
+        result: _Fetch,
+        start: str,
+        pages: dict[str, CrawledPage],
+        report: CrawlReport,
+        directory: Path,
+    ) -> list[str]:
+        """File the result in the report; return the links it leads to."""
+        if result.status == "failed":
+            report.failed[result.url] = result.reason
+            return []
+        if result.status == "skipped" or result.page is None:
+            report.skipped[result.url] = result.reason
+            return []
+        links: list[str] = []
+        key = result.final_url
+        if result.page.content_type != PDF_TYPE:
+            html = result.body.decode("utf-8", errors="replace")
+            canonical = _canonical(html, result.final_url, start, self.settings.public_base_url)
+            if canonical and canonical != key:
+                links.append(canonical)
+                if urlsplit(canonical).netloc == urlsplit(key).netloc:
+                    report.skipped[result.url] = f"duplicate of canonical {canonical}"
+                    return links
+            links += _links(html, result.final_url)
+        if key in pages:
+            report.skipped[result.url] = f"same page as {key}"
+            return links
+        pages[key] = result.page
+        getattr(report, result.status).append(key)
+        return links
 
-    def _fetch(
-        self, url: str, directory: Path, report: CrawlReport
-    ) -> tuple[str | None, str, CrawledPage | None]:
+    def _robots(self, start: str) -> tuple[urllib.robotparser.RobotFileParser, list[str]]:
+        parser = urllib.robotparser.RobotFileParser()
+        response = self._get(urljoin(start, "/robots.txt"), {})
+        lines = response.text.splitlines() if response is not None and response.ok else []
+        parser.parse(lines)
+        sitemaps = [
+            line.split(":", 1)[1].strip() for line in lines if line.lower().startswith("sitemap:")
+        ]
+        return parser, sitemaps or [urljoin(start, "/sitemap.xml")]
+
+    def _sitemap_urls(self, start: str, sitemaps: list[str]) -> Iterator[str]:
+        """Page URLs of the sitemaps, moved onto the crawled host if they name the public one."""
+        for sitemap in sitemaps:
+            url = _on_crawl_host(sitemap, start, self.settings.public_base_url)
+            response = self._get(url, {})
+            if response is None or not response.ok:
+                continue
+            soup = BeautifulSoup(response.content, "xml")
+            for loc in soup.find_all("loc"):
+                page = _on_crawl_host(
+                    loc.get_text(strip=True), start, self.settings.public_base_url
+                )
+                if urlsplit(page).netloc == urlsplit(start).netloc:
+                    yield normalise_url(page)
+
+    def _get(self, url: str, headers: dict[str, str]) -> requests.Response | None:
+        """GET with retries and exponential backoff on timeouts, resets and 5xx."""
+        last: requests.Response | None = None
+        for attempt in range(self.settings.retries + 1):
+            if attempt:
+                time.sleep(self.settings.backoff * 2 ** (attempt - 1))
+            try:
+                last = self.session.get(url, headers=headers, timeout=self.settings.timeout)
+            except (requests.Timeout, requests.ConnectionError):
+                last = None
+                continue
+            except requests.RequestException:
+                return None
+            if last.status_code not in _RETRY_STATUSES:
+                break
+        if self.settings.delay:
+            time.sleep(self.settings.delay)
+        return last
+
+    def _fetch(self, url: str, known: CrawledPage | None, directory: Path) -> _Fetch:
         if urlsplit(url).path.lower().endswith(_SKIPPED_SUFFIXES):
-            report.skipped[url] = "not a page"
-            return None, url, None
-        try:
-            response = self.session.get(url, timeout=self.settings.timeout)
-        except requests.RequestException as exc:
-            report.failed[url] = f"{type(exc).__name__}: {exc}"
-            return None, url, None
+            return _Fetch(url, status="skipped", reason="not a page")
+        headers = {}
+        if known is not None and known.etag:
+            headers["If-None-Match"] = known.etag
+        if known is not None and known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        response = self._get(url, headers)
+        if response is None:
+            return _Fetch(url, reason="no response after retries (timeout or connection error)")
         final_url = normalise_url(response.url)
+        if response.status_code == 304 and known is not None:
+            body = _page_path(directory, known).read_bytes()
+            return _Fetch(url, final_url, "unchanged", page=known, body=body)
         if response.status_code != 200:
-            report.failed[url] = f"HTTP {response.status_code}"
-            return None, final_url, None
-        if "html" not in response.headers.get("Content-Type", ""):
-            report.skipped[url] = f"content type {response.headers.get('Content-Type')}"
-            return None, final_url, None
+            return _Fetch(url, final_url, reason=f"HTTP {response.status_code}")
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type != PDF_TYPE and "html" not in content_type:
+            return _Fetch(url, final_url, "skipped", f"content type {content_type or 'unknown'}")
         body = response.content
         sha = hashlib.sha256(body).hexdigest()
-        (directory / "pages").mkdir(parents=True, exist_ok=True)
-        (directory / "pages" / f"{sha}.html").write_bytes(body)
         page = CrawledPage(
-            url=url,
-            final_url=final_url,
+            url=final_url,
+            content_type=PDF_TYPE if content_type == PDF_TYPE else "text/html",
             sha256=sha,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             etag=response.headers.get("ETag", ""),
             last_modified=response.headers.get("Last-Modified", ""),
         )
-        return response.text, final_url, page
+        _store_body(directory, page, body)
+        status = "new" if known is None else ("unchanged" if known.sha256 == sha else "changed")
+        return _Fetch(url, final_url, status, page=page, body=body)
+
+
+def _on_crawl_host(url: str, start: str, public_base: str) -> str:
+    """A URL of the public site moved onto the crawled host (for a mirror or a snapshot)."""
+    if not public_base:
+        return url
+    parts, public, crawl = urlsplit(url), urlsplit(public_base), urlsplit(start)
+    if parts.netloc == public.netloc and public.netloc != crawl.netloc:
+        return parts._replace(scheme=crawl.scheme, netloc=crawl.netloc).geturl()
+    return url
+
+
+def _canonical(html: str, final_url: str, start: str, public_base: str) -> str:
+    soup = BeautifulSoup(html, "lxml")
+    link = soup.find("link", rel="canonical")
+    if not isinstance(link, Tag) or not link.get("href"):
+        return ""
+    return normalise_url(_on_crawl_host(urljoin(final_url, str(link["href"])), start, public_base))
 
 
 def _links(html: str, base_url: str) -> list[str]:
@@ -155,7 +287,7 @@ def _links(html: str, base_url: str) -> list[str]:
         if not isinstance(anchor, Tag):
             continue
         href = str(anchor["href"]).strip()
-        if href.startswith(("mailto:", "tel:", "javascript:")):
+        if href.startswith(("mailto:", "tel:", "javascript:", "#")):
             continue
         url = normalise_url(urljoin(base_url, href))
         if url.startswith(("http://", "https://")):
@@ -163,28 +295,69 @@ def _links(html: str, base_url: str) -> list[str]:
     return found
 
 
-def _write_manifest(directory: Path, start_url: str, pages: dict[str, CrawledPage]) -> None:
+def _page_path(directory: Path, page: CrawledPage) -> Path:
+    suffix = ".pdf" if page.content_type == PDF_TYPE else ".html"
+    return directory / "pages" / f"{page.sha256}{suffix}"
+
+
+def _store_body(directory: Path, page: CrawledPage, body: bytes) -> None:
+    path = _page_path(directory, page)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+
+
+def _read_manifest(directory: Path) -> tuple[dict[str, CrawledPage], dict[str, str]]:
+    """Pages of the last crawl by URL, and the redirects seen (requested → final URL)."""
+    path = directory / MANIFEST_NAME
+    if not path.exists():
+        return {}, {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if manifest.get("version") != MANIFEST_VERSION:
+            return {}, {}
+        pages = [CrawledPage(**entry) for entry in manifest["pages"]]
+        redirects = {str(k): str(v) for k, v in manifest.get("redirects", {}).items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return {}, {}
+    kept = {page.url: page for page in pages if _page_path(directory, page).exists()}
+    return kept, redirects
+
+
+def _write_manifest(
+    directory: Path, start_url: str, pages: dict[str, CrawledPage], redirects: dict[str, str]
+) -> None:
     manifest = {
+        "version": MANIFEST_VERSION,
         "start_url": start_url,
+        "redirects": {k: v for k, v in sorted(redirects.items()) if v in pages},
         "crawled_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "pages": [asdict(page) for page in pages.values()],
+        "pages": [asdict(page) for _url, page in sorted(pages.items())],
     }
+    directory.mkdir(parents=True, exist_ok=True)
     tmp = directory / (MANIFEST_NAME + ".tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(directory / MANIFEST_NAME)
+    keep = {_page_path(directory, page).name for page in pages.values()}
+    for stored in (directory / "pages").glob("*"):
+        if stored.name not in keep:
+            stored.unlink()
 
 
-def load_crawl(directory: Path) -> tuple[str, list[tuple[CrawledPage, str]]]:
-    """The start URL and every crawled page with its HTML."""
+def load_crawl(directory: Path) -> tuple[str, list[tuple[CrawledPage, bytes]]]:
+    """The start URL and every crawled page with its bytes."""
     path = directory / MANIFEST_NAME
     if not path.exists():
         raise CrawlError(f"no crawl found in {directory}; run `triage crawl` first")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    pages = []
-    for entry in manifest["pages"]:
-        page = CrawledPage(**entry)
-        html = (directory / "pages" / f"{page.sha256}.html").read_text(
-            encoding="utf-8", errors="replace"
-        )
-        pages.append((page, html))
-    return str(manifest["start_url"]), pages
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if manifest.get("version") != MANIFEST_VERSION:
+            raise CrawlError(f"crawl in {directory} is of an older format; run `triage crawl`")
+        pages = [CrawledPage(**entry) for entry in manifest["pages"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CrawlError(f"crawl manifest in {directory} is damaged: {exc}") from exc
+    return str(manifest["start_url"]), [(p, _page_path(directory, p).read_bytes()) for p in pages]
+
+
+def crawl_progress_bar() -> Callable[[int, int, str], None]:
+    return _progress_bar

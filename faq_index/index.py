@@ -20,9 +20,10 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from faq_index.crawl import load_crawl
+from faq_index.crawl import PDF_TYPE, load_crawl
 from faq_index.errors import IndexStoreError
 from faq_index.extract import Section, extract_sections
+from faq_index.pdf import extract_pdf_sections
 from faq_index.settings import IndexSettings
 from faq_index.text import analyze
 
@@ -148,9 +149,13 @@ def sections_from_crawl(crawl_dir: Path, public_base: str) -> tuple[list[Section
     digest = hashlib.sha256()
     sections: list[Section] = []
     seen_urls: set[str] = set()
-    for page, html in sorted(pages, key=lambda item: item[0].final_url):
+    for page, body in sorted(pages, key=lambda item: item[0].url):
         digest.update(page.sha256.encode())
-        for section in extract_sections(html, page.final_url):
+        if page.content_type == PDF_TYPE:
+            extracted = extract_pdf_sections(body, page.url)
+        else:
+            extracted = extract_sections(body.decode("utf-8", errors="replace"), page.url)
+        for section in extracted:
             url = public_url(section.url, start_url, public_base)
             key = f"{url}#{section.anchor}"
             if key in seen_urls:

@@ -13,6 +13,9 @@ class CrawlSettings:
     directory: Path = Path("var/crawl")
     max_pages: int = field(default=2000, metadata={"min": 1})
     delay: float = field(default=0.2, metadata={"min": 0.0})
+    concurrency: int = field(default=2, metadata={"min": 1, "max": 16})
+    retries: int = field(default=3, metadata={"min": 0, "max": 10})
+    backoff: float = field(default=0.5, metadata={"min": 0.0})
     timeout: float = field(default=15.0, metadata={"min": 0.1})
     user_agent: str = "WiseAdviceSupportDesk/0.1 (+mailto:support@empldocs.ru)"
 

@@ -172,3 +172,39 @@ class SmtpSink:
 
     def stop(self) -> None:
         self.controller.stop()
+
+
+class FlakySiteServer:
+    """Serves a folder over HTTP; chosen paths answer 500 a given number of times first."""
+
+    def __init__(self, directory: Path, failures: dict[str, int] | None = None) -> None:
+        import functools
+        import threading
+        from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+        remaining = dict(failures or {})
+        self.requests: list[tuple[str, str]] = []
+        outer = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            def do_GET(self) -> None:
+                conditional = "conditional" if self.headers.get("If-Modified-Since") else "plain"
+                outer.requests.append((self.path, conditional))
+                if remaining.get(self.path, 0) > 0:
+                    remaining[self.path] -= 1
+                    self.send_error(500, "temporary failure")
+                    return
+                super().do_GET()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        handler = functools.partial(Handler, directory=str(directory))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

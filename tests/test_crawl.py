@@ -1,24 +1,70 @@
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from desk.docs_server import SnapshotServer
+import pytest
+
 from faq_index import Crawler, CrawlSettings, load_crawl
 from tests.conftest import TEST_DATA
+from tests.servers import FlakySiteServer
+
+SETTINGS = replace(CrawlSettings(), delay=0.0, backoff=0.01, public_base_url="")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[tuple[Path, FlakySiteServer]]:
+    root = tmp_path / "site"
+    shutil.copytree(TEST_DATA / "site", root)
+    server = FlakySiteServer(root, failures={"/flaky.html": 2})
+    try:
+        yield root, server
+    finally:
+        server.stop()
 
 
 def test_crawl_stays_on_host_honours_robots_follows_redirects_and_reports_failures(
-    tmp_path: Path,
+    site: tuple[Path, FlakySiteServer], tmp_path: Path
 ) -> None:
-    with SnapshotServer(TEST_DATA / "site") as server:
-        settings = replace(CrawlSettings(), delay=0.0)
-        report = Crawler(settings).crawl(server.url, tmp_path)
-        root = server.url
-    assert sorted(report.fetched) == [root, root + "guide/"]
-    assert report.skipped[root + "internal/draft.html"] == "disallowed by robots.txt"
-    assert report.skipped[root + "style.css"] == "not a page"
-    assert report.failed[root + "missing.html"] == "HTTP 404"
-    start, pages = load_crawl(tmp_path)
-    assert start == root
-    assert {page.final_url for page, _html in pages} == {root, root + "guide/"}
+    _root, server = site
+    report = Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl")
+    url = server.url
+    assert sorted(report.new) == [url, url + "flaky.html", url + "guide/"]
+    assert report.skipped[url + "internal/draft.html"] == "disallowed by robots.txt"
+    assert report.skipped[url + "style.css"] == "not a page"
+    assert report.failed[url + "missing.html"] == "HTTP 404"
+    assert ("/flaky.html", "plain") in server.requests, "the 500 was retried and recovered"
+    start, pages = load_crawl(tmp_path / "crawl")
+    assert start == url
+    assert {page.url for page, _body in pages} == {url, url + "flaky.html", url + "guide/"}
+
+
+def test_recrawl_uses_conditional_requests_and_sees_changed_and_removed_pages(
+    site: tuple[Path, FlakySiteServer], tmp_path: Path
+) -> None:
+    root, server = site
+    crawl_dir = tmp_path / "crawl"
+    Crawler(SETTINGS).crawl(server.url, crawl_dir)
+
+    server.requests.clear()
+    again = Crawler(SETTINGS).crawl(server.url, crawl_dir)
+    assert sorted(again.unchanged) == sorted(again.fetched)
+    assert not again.new and not again.changed and not again.removed
+    page_requests = [r for r in server.requests if r[0] in ("/", "/guide/", "/flaky.html")]
+    assert all(kind == "conditional" for _path, kind in page_requests)
+
+    guide = root / "guide" / "index.html"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("8 символов", "10 символов"))
+    later = guide.stat().st_mtime + 10
+    os.utime(guide, (later, later))
+    (root / "flaky.html").unlink()
+    third = Crawler(SETTINGS).crawl(server.url, crawl_dir)
+    assert third.changed == [server.url + "guide/"]
+    assert third.removed == [server.url + "flaky.html"]
+    assert server.url + "flaky.html" in third.failed
+    _start, pages = load_crawl(crawl_dir)
+    assert server.url + "flaky.html" not in {page.url for page, _ in pages}
+    assert len(list((crawl_dir / "pages").iterdir())) == len(pages)
