@@ -14,6 +14,7 @@ from desk import services
 from desk.config import Config, ConfigError, load_config
 from desk.demo import DemoError, run_demo
 from faq_index import DocIndex, FaqIndexError, crawl_progress_bar
+from faq_index.index import FIELDS
 from mailer import MailerError, parse_mail, read_eml_folder
 from triage import TriageError
 
@@ -74,23 +75,25 @@ def _cmd_crawl(config: Config, args: argparse.Namespace) -> int:
 
 
 def _cmd_index(config: Config, args: argparse.Namespace) -> int:
-    index = services.build_index(config)
-    print(
-        f"index: {len(index.sections)} sections, {index.manifest['terms']} terms "
-        f"-> {config.index.directory}"
-    )
+    index, rebuilt = services.build_index(config, force=args.force)
+    state = "built" if rebuilt else "unchanged since the last crawl, kept"
+    print(f"index {state}: {len(index.sections)} sections -> {config.index.directory}")
     return 0
 
 
 def _cmd_ask(config: Config, args: argparse.Namespace) -> int:
-    index = DocIndex.load(config.index.directory)
+    index = DocIndex.load(config.index.directory, config.index)
     hits = index.search(args.question, k=args.k or config.index.top_k)
     if not hits:
         print("no matching documentation section")
         return 1
     for rank, hit in enumerate(hits, 1):
+        fields = " ".join(f"{n}={s:.3f}" for n, s in zip(FIELDS, hit.field_scores, strict=True))
         print(f"{rank}. {hit.score:.3f}  {hit.link}")
-        print(f"   {hit.section.title}")
+        print(f"   {hit.section.title}   ({fields})")
+        if args.explain:
+            terms = index.explain(args.question, index.index_of(hit.section))
+            print("   matched terms: " + ", ".join(f"{t} {w:.3f}" for t, w in terms))
     return 0
 
 
@@ -185,11 +188,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_crawl)
 
     p = sub.add_parser("index", help="build the search index from the last crawl")
+    p.add_argument("--force", action="store_true", help="rebuild even if the crawl is unchanged")
     p.set_defaults(func=_cmd_index)
 
     p = sub.add_parser("ask", help="print the documentation sections that answer a question")
     p.add_argument("question")
     p.add_argument("-k", type=int, help="how many sections (default index.top_k)")
+    p.add_argument("--explain", action="store_true", help="show the terms that matched")
     p.set_defaults(func=_cmd_ask)
 
     p = sub.add_parser("send", help="deliver pending outbox mail over SMTP")

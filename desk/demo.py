@@ -55,8 +55,8 @@ def run_demo(config: Config, say: Callable[[str], None] = print) -> list[DemoRow
         say(f"Serving the documentation snapshot at {server.url}")
         report = crawl_docs(demo, server.url)
     say(f"Crawled: {report.summary()}")
-    index = build_index(demo)
-    say(f"Indexed {len(index.sections)} sections, {index.manifest['terms']} terms")
+    index, _rebuilt = build_index(demo)
+    say(f"Indexed {len(index.sections)} documentation sections")
     store = open_store(demo)
     try:
         intake = intake_service(demo, store, index)

@@ -16,6 +16,7 @@ from faq_index import (
     CrawlReport,
     DocIndex,
     IndexStoreError,
+    indexed_source_hash,
     sections_from_crawl,
 )
 from mailer import Transport, make_transport
@@ -31,7 +32,7 @@ def open_store(config: Config) -> TicketStore:
 def load_index(config: Config) -> DocIndex | None:
     """The documentation index, or None (said in the log) when none was built yet."""
     try:
-        return DocIndex.load(config.index.directory)
+        return DocIndex.load(config.index.directory, config.index)
     except IndexStoreError as exc:
         log.warning("answering without documentation: %s", exc)
         return None
@@ -55,13 +56,16 @@ def crawl_docs(
     return crawler.crawl(start, config.crawl.directory)
 
 
-def build_index(config: Config) -> DocIndex:
+def build_index(config: Config, force: bool = False) -> tuple[DocIndex, bool]:
+    """The index of the last crawl, and whether it had to be rebuilt."""
     sections, source_hash = sections_from_crawl(
         config.crawl.directory, config.crawl.public_base_url
     )
+    if not force and indexed_source_hash(config.index.directory) == source_hash:
+        return DocIndex.load(config.index.directory, config.index), False
     index = DocIndex.build(sections, config.index, source_hash)
     index.save(config.index.directory)
-    return index
+    return index, True
 
 
 def send_outbox(

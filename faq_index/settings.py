@@ -25,3 +25,5 @@ class IndexSettings:
     directory: Path = Path("var/index")
     top_k: int = field(default=5, metadata={"min": 1, "max": 50})
     title_weight: int = field(default=3, metadata={"min": 1, "max": 10})
+    word_weight: float = field(default=1.0, metadata={"min": 0.0})
+    char_weight: float = field(default=1.0, metadata={"min": 0.0})

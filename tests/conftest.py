@@ -17,12 +17,14 @@ TESTS_DIR = Path(__file__).parent
 TEST_DATA = TESTS_DIR / "data"
 SNAPSHOT_DIR = DATA_DIR / "docs_snapshot"
 SAMPLE_MAIL_DIR = DATA_DIR / "sample_mail"
+MAILBOXES = 200
 _user_numbers = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
 def dovecot() -> Iterator[Dovecot]:
     server = Dovecot()
+    server.add_users([f"support{n}@example.test" for n in range(1, MAILBOXES + 1)], "secret")
     server.start()
     try:
         yield server
@@ -33,8 +35,9 @@ def dovecot() -> Iterator[Dovecot]:
 @pytest.fixture
 def imap_settings(dovecot: Dovecot) -> ImapSettings:
     """A fresh, empty mailbox of its own for each test."""
-    user = f"support{next(_user_numbers)}@example.test"
-    dovecot.add_user(user, "secret")
+    number = next(_user_numbers)
+    assert number <= MAILBOXES, "raise MAILBOXES in tests/conftest.py"
+    user = f"support{number}@example.test"
     return ImapSettings(
         host="127.0.0.1",
         port=dovecot.port,
@@ -68,7 +71,7 @@ def indexed_config(docs_server: SnapshotServer, tmp_path_factory: pytest.TempPat
     config = with_work_dir(load_config(environ={}), work)
     config = replace(config, crawl=replace(config.crawl, delay=0.0))
     crawl_docs(config, docs_server.url)
-    build_index(config)
+    build_index(config, force=True)
     return config
 
 

@@ -79,7 +79,6 @@ class Dovecot:
         self.dir = Path(tempfile.mkdtemp(prefix="dovecot-"))
         self.dir.chmod(0o755)
         self.port = free_port()
-        self._users: list[str] = []
         as_root = os.geteuid() == 0
         for sub in ("mail", "run", "state", "log"):
             (self.dir / sub).mkdir()
@@ -105,8 +104,16 @@ class Dovecot:
         self.conf = self.dir / "dovecot.conf"
         self.conf.write_text(conf)
 
+    def add_users(self, names: list[str], password: str) -> None:
+        """Users written before start: Dovecot may miss a change within the same second."""
+        with (self.dir / "users").open("a") as users:
+            for name in names:
+                users.write(f"{name}:{{PLAIN}}{password}::::::\n")
+
     def start(self) -> None:
-        subprocess.run([self.binary, "-c", str(self.conf)], check=True, capture_output=True)
+        # The daemon inherits the output streams: pipes would never reach EOF.
+        with (self.dir / "log" / "start.log").open("wb") as out:
+            subprocess.run([self.binary, "-c", str(self.conf)], check=True, stdout=out, stderr=out)
         wait_for_port(self.port)
 
     def stop(self) -> None:
@@ -123,11 +130,6 @@ class Dovecot:
                     break
                 time.sleep(0.05)
         shutil.rmtree(self.dir, ignore_errors=True)
-
-    def add_user(self, name: str, password: str) -> None:
-        with (self.dir / "users").open("a") as users:
-            users.write(f"{name}:{{PLAIN}}{password}::::::\n")
-        self._users.append(name)
 
     def log(self) -> str:
         path = self.dir / "log" / "dovecot.log"
