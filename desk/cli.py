@@ -16,7 +16,7 @@ from desk.demo import DemoError, run_demo
 from faq_index import DocIndex, FaqIndexError, crawl_progress_bar
 from faq_index.index import FIELDS
 from mailer import MailerError, parse_mail, read_eml_folder
-from triage import TriageError
+from triage import RequestClassifier, TriageError, evaluate, load_requests
 
 log = logging.getLogger("triage")
 
@@ -24,10 +24,11 @@ log = logging.getLogger("triage")
 def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
     store = services.open_store(config)
     index = services.load_index(config)
+    classifier = services.load_classifier(config)
     try:
         while True:
             try:
-                report, delivery = services.poll(config, store, index)
+                report, delivery = services.poll(config, store, index, classifier)
             except MailerError as exc:
                 if not args.watch:
                     raise
@@ -51,7 +52,9 @@ def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
 def _cmd_import(config: Config, args: argparse.Namespace) -> int:
     store = services.open_store(config)
     try:
-        intake = services.intake_service(config, store, services.load_index(config))
+        intake = services.intake_service(
+            config, store, services.load_index(config), services.load_classifier(config)
+        )
         for eml in read_eml_folder(Path(args.folder)):
             result = intake.process(eml.raw, eml.source_key)
             print(f"{eml.path.name}: {result.ticket_number or '-'} {result.outcome}")
@@ -143,6 +146,68 @@ def _cmd_parse(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_train(config: Config, args: argparse.Namespace) -> int:
+    result = services.train_classifier(config, force=args.force)
+    scores = ", ".join(f"{head} {f1:.3f}" for head, f1 in result.scores.items())
+    print(f"test macro-F1: {scores}")
+    if result.previous is not None:
+        old = ", ".join(f"{head} {f1:.3f}" for head, f1 in result.previous.items())
+        print(f"current model: {old}")
+    if result.replaced:
+        print(f"saved -> {config.classifier.model_dir}")
+        return 0
+    print("kept the current model: the new one scores worse (use --force to replace it)")
+    return 1
+
+
+def _cmd_eval(config: Config, args: argparse.Namespace) -> int:
+    if args.what == "classify":
+        return print_classifier_eval(config, args.json)
+    raise AssertionError(args.what)
+
+
+def print_classifier_eval(config: Config, as_json: bool) -> int:
+    model = RequestClassifier.load(config.classifier.model_dir)
+    requests = load_requests(config.classifier.training_set)
+    test = [r for r in requests if r.split == "test"]
+    reports = evaluate(model, test)
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "test_size": len(test),
+                    **{
+                        head: {
+                            "macro_f1": r.macro_f1,
+                            "per_class": {k: r.report[k] for k in r.labels},
+                            "labels": r.labels,
+                            "confusion": r.confusion,
+                        }
+                        for head, r in reports.items()
+                    },
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    print(f"test split: {len(test)} requests from {config.classifier.training_set}")
+    for head, r in reports.items():
+        print(f"\n{head}: macro-F1 {r.macro_f1:.3f}")
+        print(f"  {'label':18} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>7}")
+        for label in r.labels:
+            row = r.report[label]
+            print(
+                f"  {label:18} {row['precision']:9.3f} {row['recall']:7.3f} "
+                f"{row['f1-score']:6.3f} {int(row['support']):7d}"
+            )
+        width = max(len(label) for label in r.labels)
+        print("  confusion (rows: truth, columns: predicted, in the order above)")
+        for label, row in zip(r.labels, r.confusion, strict=True):
+            print(f"  {label:{width}} " + " ".join(f"{n:3d}" for n in row))
+    return 0
+
+
 def _cmd_demo(config: Config, args: argparse.Namespace) -> int:
     run_demo(config)
     return 0
@@ -207,6 +272,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tickets", help="list tickets and quarantined mail")
     p.set_defaults(func=_cmd_tickets)
+
+    p = sub.add_parser("train", help="train the category and intent classifier")
+    p.add_argument("--force", action="store_true", help="replace the model even if it scores worse")
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("eval", help="measure the classifier (or the retrieval) on the test split")
+    p.add_argument("what", choices=["classify"], help="what to evaluate")
+    p.add_argument("--json", action="store_true", help="the figures as one JSON object")
+    p.set_defaults(func=_cmd_eval)
 
     p = sub.add_parser(
         "demo",

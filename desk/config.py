@@ -19,7 +19,7 @@ from typing import Any, get_type_hints
 
 from faq_index import CrawlSettings, IndexSettings
 from mailer import ImapSettings, SmtpSettings
-from triage import DecisionSettings, DeskSettings, StoreSettings
+from triage import ClassifierSettings, DecisionSettings, DeskSettings, StoreSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -51,6 +51,7 @@ class Config:
     poll: PollSettings = field(default_factory=PollSettings)
     desk: DeskSettings = field(default_factory=DeskSettings)
     decision: DecisionSettings = field(default_factory=DecisionSettings)
+    classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     index: IndexSettings = field(default_factory=IndexSettings)

@@ -14,14 +14,16 @@ from desk.services import (
     build_index,
     crawl_docs,
     intake_service,
+    load_classifier,
     open_store,
     send_outbox,
+    train_classifier,
     with_work_dir,
 )
 from mailer import read_eml_folder
 
 _DEMO_ENTRIES = {"desk.sqlite3", "desk.sqlite3-wal", "desk.sqlite3-shm", "attachments", "crawl",
-                 "index", "outbox"}  # fmt: skip
+                 "index", "model", "outbox"}  # fmt: skip
 
 
 class DemoError(Exception):
@@ -57,9 +59,12 @@ def run_demo(config: Config, say: Callable[[str], None] = print) -> list[DemoRow
     say(f"Crawled: {report.summary()}")
     index, _rebuilt = build_index(demo)
     say(f"Indexed {len(index.sections)} documentation sections")
+    training = train_classifier(demo)
+    scores = ", ".join(f"{head} {f1:.3f}" for head, f1 in training.scores.items())
+    say(f"Trained the request classifier (test macro-F1: {scores})")
     store = open_store(demo)
     try:
-        intake = intake_service(demo, store, index)
+        intake = intake_service(demo, store, index, load_classifier(demo))
         rows = [
             DemoRow(eml.path.name, intake.process(eml.raw, eml.source_key))
             for eml in read_eml_folder(config.demo.mailbox_dir)

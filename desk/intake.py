@@ -31,9 +31,10 @@ from triage import (
     Decision,
     DecisionSettings,
     DeskSettings,
+    Evidence,
     NewMessage,
     Outcome,
-    Reason,
+    RequestClassifier,
     Ticket,
     TicketStore,
     decide,
@@ -74,6 +75,7 @@ class IntakeService:
         vault: AttachmentVault,
         desk: DeskSettings,
         decision: DecisionSettings,
+        classifier: RequestClassifier | None = None,
         renderer: TemplateRenderer | None = None,
     ) -> None:
         self.store = store
@@ -81,6 +83,7 @@ class IntakeService:
         self.vault = vault
         self.desk = desk
         self.decision_settings = decision
+        self.classifier = classifier
         self.renderer = renderer or TemplateRenderer()
 
     def process(self, raw: bytes, source_key: str) -> IntakeResult:
@@ -118,27 +121,33 @@ class IntakeService:
             automatic_reasons(mail, self.desk.message_id_domain, self.desk.support_address)
         )
         hits: list[SearchHit] = []
-        if ticket is None and not automatic and self.index is not None:
-            hits = self.index.search(
-                question_text(mail), k=max(5, self.decision_settings.max_links)
-            )
-        decision = decide(
-            ticket.number if ticket else None, matched_by, hits, self.decision_settings, automatic
+        prediction = None
+        if ticket is None and not automatic:
+            question = question_text(mail)
+            if self.index is not None:
+                hits = self.index.search(question, k=max(5, self.decision_settings.max_links))
+            if self.classifier is not None:
+                prediction = self.classifier.predict([question])[0]
+        evidence = Evidence(
+            ticket_number=ticket.number if ticket else None,
+            matched_by=matched_by,
+            automatic=automatic,
+            hits=tuple(hits),
+            prediction=prediction,
+            index_available=self.index is not None,
         )
+        decision = decide(evidence, self.decision_settings)
         if decision.outcome is Outcome.IGNORE:
-            return self._quarantine(
-                raw, source_key, f"automatic mail: {decision.reasons[0].detail}"
-            )
-        if ticket is None and self.index is None:
-            decision = Decision(
-                decision.outcome,
-                (*decision.reasons, Reason("index_unavailable", "no documentation index loaded")),
-                decision.links,
-            )
+            reason = decision.reasons[0].detail
+            return self._quarantine(raw, source_key, f"automatic mail: {reason}")
         for attachment in mail.attachments:
             self.vault.put(attachment.sha256, attachment.content)
         with self.store.transaction():
             ticket = self._apply(mail, source_key, ticket, decision)
+            if prediction is not None:
+                self.store.set_classification(
+                    ticket.id, prediction.category, prediction.intent, "classifier"
+                )
             self.store.mark_source_processed(
                 source_key, mail.message_id, decision.outcome.value, ticket.id
             )

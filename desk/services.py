@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from desk.config import Config
@@ -20,7 +20,14 @@ from faq_index import (
     sections_from_crawl,
 )
 from mailer import Transport, make_transport
-from triage import AttachmentVault, TicketStore
+from triage import (
+    AttachmentVault,
+    ModelError,
+    RequestClassifier,
+    TicketStore,
+    evaluate,
+    load_requests,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +45,55 @@ def load_index(config: Config) -> DocIndex | None:
         return None
 
 
-def intake_service(config: Config, store: TicketStore, index: DocIndex | None) -> IntakeService:
+def load_classifier(config: Config) -> RequestClassifier | None:
+    """The trained request classifier, or None (said in the log) when none was trained."""
+    try:
+        return RequestClassifier.load(config.classifier.model_dir)
+    except ModelError as exc:
+        log.warning("no automatic answers without a classifier: %s", exc)
+        return None
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    scores: dict[str, float]
+    previous: dict[str, float] | None
+    replaced: bool
+
+
+def train_classifier(config: Config, force: bool = False) -> TrainingResult:
+    """Train on the labelled training split; keep the new model only if it is not worse."""
+    requests = load_requests(config.classifier.training_set)
+    train = [r for r in requests if r.split == "train"]
+    test = [r for r in requests if r.split == "test"]
+    model = RequestClassifier.train(train, c=config.classifier.regularisation)
+    scores = {head: report.macro_f1 for head, report in evaluate(model, test).items()}
+    previous = None
+    try:
+        old = RequestClassifier.load(config.classifier.model_dir)
+        previous = {head: report.macro_f1 for head, report in evaluate(old, test).items()}
+    except ModelError:
+        pass
+    better = previous is None or sum(scores.values()) >= sum(previous.values())
+    if better or force:
+        model.manifest["test_macro_f1"] = scores
+        model.save(config.classifier.model_dir)
+    return TrainingResult(scores, previous, better or force)
+
+
+def intake_service(
+    config: Config,
+    store: TicketStore,
+    index: DocIndex | None,
+    classifier: RequestClassifier | None = None,
+) -> IntakeService:
     return IntakeService(
         store,
         index,
         AttachmentVault(config.store.attachments_dir),
         config.desk,
         config.decision,
+        classifier,
     )
 
 
@@ -75,9 +124,12 @@ def send_outbox(
 
 
 def poll(
-    config: Config, store: TicketStore, index: DocIndex | None
+    config: Config,
+    store: TicketStore,
+    index: DocIndex | None,
+    classifier: RequestClassifier | None = None,
 ) -> tuple[PollReport, DeliveryReport | None]:
-    report = poll_once(config.imap, intake_service(config, store, index))
+    report = poll_once(config.imap, intake_service(config, store, index, classifier))
     delivery = send_outbox(config, store) if config.poll.send_after_poll else None
     return report, delivery
 
@@ -93,5 +145,6 @@ def with_work_dir(config: Config, work_dir: Path) -> Config:
         ),
         crawl=replace(config.crawl, directory=work_dir / "crawl"),
         index=replace(config.index, directory=work_dir / "index"),
+        classifier=replace(config.classifier, model_dir=work_dir / "model"),
         smtp=replace(config.smtp, transport="directory", directory=work_dir / "outbox"),
     )

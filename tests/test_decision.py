@@ -3,30 +3,50 @@ from __future__ import annotations
 import pytest
 
 from faq_index import SearchHit, Section
-from triage import DecisionSettings, Outcome, decide
+from triage import DecisionSettings, Evidence, Outcome, Prediction, decide
 
-SETTINGS = DecisionSettings(answer_threshold=0.3, max_links=3, link_score_ratio=0.75)
+SETTINGS = DecisionSettings(
+    answer_threshold=0.3, max_links=3, link_score_ratio=0.75, min_intent_confidence=0.5
+)
+HOW_TO = Prediction("access_login", 0.9, "how_to", 0.8)
+UNSURE = Prediction("access_login", 0.9, "how_to", 0.4)
+PROBLEM = Prediction("access_login", 0.9, "problem", 0.8)
 
 
-def hit(score: float, anchor: str = "a") -> SearchHit:
-    section = Section("https://docs.test/p/", anchor, "Раздел", "Страница", "", "текст")
-    return SearchHit(section, score)
+def hits(*scores: float) -> tuple[SearchHit, ...]:
+    return tuple(
+        SearchHit(Section("https://docs.test/p/", f"s{n}", "Раздел", "Стр.", "", "т"), score)
+        for n, score in enumerate(scores)
+    )
 
 
 @pytest.mark.parametrize(
-    ("number", "hits", "outcome", "links", "reason"),
+    ("evidence", "outcome", "links", "codes"),
     [
-        ("WA-000001", [hit(0.9)], Outcome.FOLLOW_UP, 0, "thread_match"),
-        (None, [], Outcome.ESCALATE, 0, "no_doc_match"),
-        (None, [hit(0.29), hit(0.1)], Outcome.ESCALATE, 2, "low_confidence"),
-        (None, [hit(0.3)], Outcome.ANSWER, 1, "confident_doc_match"),
-        (None, [hit(0.6), hit(0.5), hit(0.44), hit(0.4)], Outcome.ANSWER, 2, "confident_doc_match"),
+        (Evidence(automatic=("Auto-Submitted: auto-replied",)), Outcome.IGNORE, 0,
+         ["automatic_mail"]),
+        (Evidence(ticket_number="WA-000001", automatic=("X-Autoreply present",)), Outcome.RECORD,
+         0, ["automatic_mail", "thread_match"]),
+        (Evidence(ticket_number="WA-000001", hits=hits(0.9), prediction=HOW_TO),
+         Outcome.FOLLOW_UP, 0, ["thread_match"]),
+        (Evidence(prediction=HOW_TO), Outcome.ESCALATE, 0, ["classified", "no_doc_match"]),
+        (Evidence(hits=hits(0.9)), Outcome.ESCALATE, 1, ["intent_unknown"]),
+        (Evidence(hits=hits(0.9), prediction=PROBLEM), Outcome.ESCALATE, 1,
+         ["classified", "not_a_question"]),
+        (Evidence(hits=hits(0.9), prediction=UNSURE), Outcome.ESCALATE, 1,
+         ["classified", "not_a_question"]),
+        (Evidence(hits=hits(0.29, 0.1), prediction=HOW_TO), Outcome.ESCALATE, 2,
+         ["classified", "low_confidence"]),
+        (Evidence(hits=hits(0.3), prediction=HOW_TO), Outcome.ANSWER, 1,
+         ["classified", "confident_doc_match"]),
+        (Evidence(hits=hits(0.6, 0.5, 0.44, 0.4), prediction=HOW_TO), Outcome.ANSWER, 2,
+         ["classified", "confident_doc_match"]),
+        (Evidence(hits=hits(0.6), prediction=HOW_TO, index_available=False), Outcome.ANSWER, 1,
+         ["classified", "index_unavailable", "confident_doc_match"]),
     ],
-)
-def test_decision_table(
-    number: str | None, hits: list[SearchHit], outcome: Outcome, links: int, reason: str
-) -> None:
-    decision = decide(number, "subject tag", hits, SETTINGS)
+)  # fmt: skip
+def test_decision_table(evidence: Evidence, outcome: Outcome, links: int, codes: list[str]) -> None:
+    decision = decide(evidence, SETTINGS)
     assert decision.outcome is outcome
     assert len(decision.links) == links
-    assert decision.reasons[0].code == reason
+    assert [reason.code for reason in decision.reasons] == codes

@@ -108,6 +108,17 @@ def _initial(db: Database) -> None:
     )
 
 
+@migrations(name="0002_ticket_classification")
+def _ticket_classification(db: Database) -> None:
+    _run(
+        db,
+        """
+        ALTER TABLE tickets ADD COLUMN category TEXT;
+        ALTER TABLE tickets ADD COLUMN intent TEXT
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     """Statement by statement: executescript() would commit the migration's transaction."""
     for statement in script.split(";"):

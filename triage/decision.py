@@ -1,8 +1,12 @@
 """What the desk does with one incoming mail, decided once from everything known.
 
-The decision is pure: it reads the threading result and the documentation
-matches and returns an outcome with its reasons; storing and sending happen
-afterwards, in one place, so an agent can always see why.
+The decision is pure: it reads the evidence gathered by earlier stages
+(threading, machine-mail markers, documentation matches, predicted intent) and
+returns an outcome with all its reasons. Storing and sending happen afterwards,
+in one place, so an agent can always see why.
+
+Outcomes, in order of precedence: machine mail (ignore / record), follow-up,
+answer from the documentation, escalate.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from faq_index import SearchHit
+from triage.classify import Prediction
 from triage.settings import DecisionSettings
 
 
@@ -34,6 +39,18 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """Everything the earlier stages learned about one mail."""
+
+    ticket_number: str | None = None
+    matched_by: str = ""
+    automatic: tuple[str, ...] = ()
+    hits: tuple[SearchHit, ...] = ()
+    prediction: Prediction | None = None
+    index_available: bool = True
+
+
+@dataclass(frozen=True)
 class Decision:
     outcome: Outcome
     reasons: tuple[Reason, ...]
@@ -44,47 +61,64 @@ class Decision:
         return self.links[0].score if self.links else 0.0
 
 
-def decide(
-    ticket_number: str | None,
-    matched_by: str,
-    hits: list[SearchHit],
-    settings: DecisionSettings,
-    automatic: tuple[str, ...] = (),
-) -> Decision:
-    """Outcomes in order: machine mail, follow-up, answer, escalate."""
-    if automatic:
-        reason = Reason("automatic_mail", "; ".join(automatic))
-        if ticket_number is None:
+def decide(evidence: Evidence, settings: DecisionSettings) -> Decision:
+    thread = Reason("thread_match", f"joins {evidence.ticket_number} ({evidence.matched_by})")
+    if evidence.automatic:
+        reason = Reason("automatic_mail", "; ".join(evidence.automatic))
+        if evidence.ticket_number is None:
             return Decision(Outcome.IGNORE, (reason,))
-        return Decision(
-            Outcome.RECORD,
-            (reason, Reason("thread_match", f"joins {ticket_number} ({matched_by})")),
+        return Decision(Outcome.RECORD, (reason, thread))
+    if evidence.ticket_number is not None:
+        return Decision(Outcome.FOLLOW_UP, (thread,))
+    return _new_request(evidence, settings)
+
+
+def _new_request(evidence: Evidence, settings: DecisionSettings) -> Decision:
+    reasons: list[Reason] = []
+    prediction = evidence.prediction
+    if prediction is not None:
+        reasons.append(
+            Reason(
+                "classified",
+                f"{prediction.category} / {prediction.intent}",
+                {
+                    "category": prediction.category,
+                    "category_confidence": round(prediction.category_confidence, 3),
+                    "intent": prediction.intent,
+                    "intent_confidence": round(prediction.intent_confidence, 3),
+                },
+            )
         )
-    if ticket_number is not None:
-        return Decision(
-            Outcome.FOLLOW_UP,
-            (Reason("thread_match", f"joins {ticket_number} ({matched_by})"),),
-        )
+    hits = evidence.hits
+    if not evidence.index_available:
+        reasons.append(Reason("index_unavailable", "no documentation index loaded"))
     if not hits:
-        return Decision(
-            Outcome.ESCALATE,
-            (Reason("no_doc_match", "no documentation section shares terms with the mail"),),
-        )
+        reasons.append(Reason("no_doc_match", "no documentation section matches the mail"))
+        return Decision(Outcome.ESCALATE, tuple(reasons))
     top = hits[0]
+    candidates = tuple(hits[: settings.max_links])
     scores = {"top_score": round(top.score, 4), "threshold": settings.answer_threshold}
-    if top.score < settings.answer_threshold:
-        return Decision(
-            Outcome.ESCALATE,
-            (Reason("low_confidence", "best documentation match below the threshold", scores),),
-            tuple(hits[: settings.max_links]),
+    if prediction is None:
+        reasons.append(Reason("intent_unknown", "no classifier loaded; not answering blindly"))
+        return Decision(Outcome.ESCALATE, tuple(reasons), candidates)
+    if (
+        prediction.intent != "how_to"
+        or prediction.intent_confidence < settings.min_intent_confidence
+    ):
+        reasons.append(
+            Reason(
+                "not_a_question",
+                f"intent {prediction.intent} ({prediction.intent_confidence:.2f}): "
+                "a person handles it",
+                {"min_intent_confidence": settings.min_intent_confidence},
+            )
         )
-    links = [
-        hit
-        for hit in hits[: settings.max_links]
-        if hit.score >= top.score * settings.link_score_ratio
-    ]
-    return Decision(
-        Outcome.ANSWER,
-        (Reason("confident_doc_match", f"answered from {top.link}", scores),),
-        tuple(links),
-    )
+        return Decision(Outcome.ESCALATE, tuple(reasons), candidates)
+    if top.score < settings.answer_threshold:
+        reasons.append(
+            Reason("low_confidence", "best documentation match below the threshold", scores)
+        )
+        return Decision(Outcome.ESCALATE, tuple(reasons), candidates)
+    links = tuple(hit for hit in candidates if hit.score >= top.score * settings.link_score_ratio)
+    reasons.append(Reason("confident_doc_match", f"answered from {top.link}", scores))
+    return Decision(Outcome.ANSWER, tuple(reasons), links)

@@ -20,6 +20,14 @@ class DecisionSettings:
     answer_threshold: float = field(default=0.35, metadata={"min": 0.0, "max": 1.0})
     max_links: int = field(default=3, metadata={"min": 1, "max": 10})
     link_score_ratio: float = field(default=0.75, metadata={"min": 0.0, "max": 1.0})
+    min_intent_confidence: float = field(default=0.5, metadata={"min": 0.0, "max": 1.0})
+
+
+@dataclass(frozen=True)
+class ClassifierSettings:
+    model_dir: Path = Path("var/model")
+    training_set: Path = Path(__file__).resolve().parent.parent / "data/labelled/requests.jsonl"
+    regularisation: float = field(default=10.0, metadata={"min": 0.0001})
 
 
 @dataclass(frozen=True)

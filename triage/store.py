@@ -42,6 +42,8 @@ class Ticket:
     created_at: str
     updated_at: str
     acknowledged_at: str | None
+    category: str | None = None
+    intent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,12 @@ class TicketStore:
         self.db.table("tickets").update(ticket_id, {"status": status, "updated_at": now_iso()})
         self.record_event(
             ticket_id, "status_changed", {"from": current, "to": status, "reason": reason}
+        )
+
+    def set_classification(self, ticket_id: int, category: str, intent: str, by: str) -> None:
+        self.db.table("tickets").update(ticket_id, {"category": category, "intent": intent})
+        self.record_event(
+            ticket_id, "classified", {"category": category, "intent": intent, "by": by}
         )
 
     def list_tickets(self) -> list[Ticket]:

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from desk import services
+from desk.cli import main
+from desk.config import load_config
+from triage import ModelError, RequestClassifier, load_requests
+
+REQUESTS = load_requests(load_config(environ={}).classifier.training_set)
+TRAIN = [r for r in REQUESTS if r.split == "train"]
+
+
+@pytest.fixture(scope="module")
+def model() -> RequestClassifier:
+    return RequestClassifier.train(TRAIN)
+
+
+def test_labelled_set_has_both_splits_and_every_label() -> None:
+    assert len(REQUESTS) >= 400
+    test = [r for r in REQUESTS if r.split == "test"]
+    assert len(test) >= 100
+    assert {r.category for r in test} == {r.category for r in TRAIN}
+    assert {r.intent for r in test} == {r.intent for r in TRAIN}
+
+
+def test_artifact_round_trip_gives_identical_predictions(
+    model: RequestClassifier, tmp_path: Path
+) -> None:
+    model.save(tmp_path)
+    loaded = RequestClassifier.load(tmp_path)
+    texts = [r.text for r in REQUESTS[:40]]
+    assert loaded.predict(texts) == model.predict(texts)
+    assert not list(tmp_path.glob("*.pkl")) and not list(tmp_path.glob("*.joblib"))
+
+
+def test_tampered_artifact_is_refused(model: RequestClassifier, tmp_path: Path) -> None:
+    model.save(tmp_path)
+    coef = tmp_path / "intent.coef.npy"
+    data = bytearray(coef.read_bytes())
+    data[-1] ^= 0xFF
+    coef.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="checksum"):
+        RequestClassifier.load(tmp_path)
+
+
+def test_obvious_requests_are_classified(model: RequestClassifier) -> None:
+    how_to = model.predict_one("Вопрос", "Подскажите, как продлить лицензию на следующий год?")
+    problem = model.predict_one(
+        "Ошибка обмена", "При обмене с 1С выходит ошибка «Не найден сотрудник», всё сломалось"
+    )
+    assert (how_to.category, how_to.intent) == ("licensing", "how_to")
+    assert (problem.category, problem.intent) == ("integration_1c", "problem")
+
+
+def test_a_worse_model_does_not_replace_the_current_one(tmp_path: Path) -> None:
+    config = load_config(environ={})
+    config = replace(config, classifier=replace(config.classifier, model_dir=tmp_path / "m"))
+    first = services.train_classifier(config)
+    assert first.replaced and first.previous is None
+    weak = replace(config, classifier=replace(config.classifier, regularisation=0.0001))
+    second = services.train_classifier(weak)
+    assert not second.replaced
+    assert second.previous == pytest.approx(first.scores)
+    assert RequestClassifier.load(tmp_path / "m").manifest["c"] == config.classifier.regularisation
+
+
+def test_eval_classify_prints_json_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRIAGE_CLASSIFIER_MODEL_DIR", str(tmp_path / "m"))
+    assert main(["train"]) == 0
+    capsys.readouterr()
+    assert main(["eval", "classify", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["test_size"] == len([r for r in REQUESTS if r.split == "test"])
+    assert 0.5 < figures["category"]["macro_f1"] <= 1.0
+    assert len(figures["intent"]["confusion"]) == 4
