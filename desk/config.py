@@ -20,6 +20,7 @@ from typing import Any, get_type_hints
 from faq_index import CrawlSettings, IndexSettings
 from mailer import ImapSettings, SmtpSettings
 from triage import ClassifierSettings, DecisionSettings, DeskSettings, StoreSettings
+from triage.settings import PolicySettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -52,6 +53,7 @@ class Config:
     desk: DeskSettings = field(default_factory=DeskSettings)
     decision: DecisionSettings = field(default_factory=DecisionSettings)
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
+    policy: PolicySettings = field(default_factory=PolicySettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     index: IndexSettings = field(default_factory=IndexSettings)
@@ -158,6 +160,11 @@ def _convert(raw: Any, kind: Any) -> Any:
         if not isinstance(raw, str):
             raise TypeError(raw)
         return raw
+    if kind == tuple[str, ...]:
+        items = raw.split(",") if isinstance(raw, str) else raw
+        if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+            raise TypeError(raw)
+        return tuple(item.strip() for item in items if item.strip())
     raise TypeError(f"unsupported setting type {kind}")
 
 
@@ -168,7 +175,7 @@ def _describe(kind: Any) -> str:
         float: "a number",
         Path: "a file or folder path",
         str: "text",
-    }.get(kind, str(kind))
+    }.get(kind, "a list of texts (TOML array, or comma-separated in the environment)")
 
 
 def describe_keys() -> list[tuple[str, str, str]]:

@@ -24,6 +24,7 @@ from mailer import (
     automatic_reasons,
     new_message_id,
     parse_mail,
+    split_reply,
 )
 from triage import (
     AttachmentRecord,
@@ -40,7 +41,8 @@ from triage import (
     decide,
     find_ticket_number,
 )
-from triage.store import STATUS_ANSWERED, STATUS_OPEN
+from triage.rules import AttachedFile, PolicySettingsView, RequestContent, check_request
+from triage.store import STATUS_ANSWERED, STATUS_AWAITING_CLARIFICATION, STATUS_NEW, STATUS_OPEN
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +64,12 @@ class IntakeResult:
 
 
 def question_text(mail: ParsedMail) -> str:
-    """Subject and new text of the mail, without quoted lines."""
-    lines = [line for line in mail.text.splitlines() if not line.lstrip().startswith(">")]
-    return f"{mail.subject}\n" + "\n".join(lines)
+    """Subject and what the customer wrote now (no quoted thread, no signature)."""
+    return f"{mail.subject}\n{mail.new_text}"
+
+
+def _attached(records: list[AttachmentRecord]) -> tuple[AttachedFile, ...]:
+    return tuple(AttachedFile(a.filename, a.real_type, a.size, a.members) for a in records)
 
 
 class IntakeService:
@@ -75,6 +80,7 @@ class IntakeService:
         vault: AttachmentVault,
         desk: DeskSettings,
         decision: DecisionSettings,
+        policy: PolicySettingsView,
         classifier: RequestClassifier | None = None,
         renderer: TemplateRenderer | None = None,
     ) -> None:
@@ -83,6 +89,7 @@ class IntakeService:
         self.vault = vault
         self.desk = desk
         self.decision_settings = decision
+        self.policy = policy
         self.classifier = classifier
         self.renderer = renderer or TemplateRenderer()
 
@@ -135,6 +142,8 @@ class IntakeService:
             hits=tuple(hits),
             prediction=prediction,
             index_available=self.index is not None,
+            findings=tuple(check_request(self._content(mail, ticket), self.policy)),
+            ticket_status=ticket.status if ticket else None,
         )
         decision = decide(evidence, self.decision_settings)
         if decision.outcome is Outcome.IGNORE:
@@ -162,6 +171,19 @@ class IntakeService:
             top.score if top else None,
             "; ".join(reason.detail for reason in decision.reasons),
         )
+
+    def _content(self, mail: ParsedMail, ticket: Ticket | None) -> RequestContent:
+        """The customer's side of the thread, this mail included, for the policy rules."""
+        texts: list[str] = []
+        attachments: list[AttachmentRecord] = []
+        subject = mail.subject
+        if ticket is not None:
+            subject = ticket.subject
+            for message in self.store.messages(ticket.id):
+                texts.append(split_reply(message["body_text"]).new_text)
+            attachments = self.store.ticket_attachments(ticket.id)
+        texts.append(mail.new_text)
+        return RequestContent(subject, tuple(texts), _attached(attachments + _records(mail)))
 
     def _thread(self, mail: ParsedMail) -> tuple[Ticket | None, str]:
         number = find_ticket_number(mail.subject, self.desk.ticket_prefix)
@@ -191,6 +213,7 @@ class IntakeService:
                 {"code": "doc_candidate", "link": h.link, "score": round(h.score, 4)}
                 for h in decision.links
             ],
+            [finding.as_dict() for finding in decision.findings],
         )
         if decision.outcome is Outcome.RECORD:
             return ticket
@@ -203,6 +226,20 @@ class IntakeService:
         if decision.outcome is Outcome.ANSWER:
             self._enqueue(ticket, mail, "answer", {"links": _link_context(decision.links)})
             self.store.set_status(ticket.id, STATUS_ANSWERED, "answered from the documentation")
+        elif decision.outcome is Outcome.CLARIFY:
+            context = {
+                "missing": [f.request_ru for f in decision.missing],
+                "notices": [f.request_ru for f in decision.notices],
+                "first_request": ticket.status == STATUS_NEW,
+            }
+            self._enqueue(ticket, mail, "clarification", context)
+            self.store.set_status(
+                ticket.id, STATUS_AWAITING_CLARIFICATION, "required information missing"
+            )
+        elif ticket.status == STATUS_AWAITING_CLARIFICATION:
+            context = {"notices": [f.request_ru for f in decision.notices]}
+            self._enqueue(ticket, mail, "accepted", context)
+            self.store.set_status(ticket.id, STATUS_OPEN, "clarification received")
         else:
             self._enqueue(ticket, mail, "acknowledgment", {})
             self.store.set_status(ticket.id, STATUS_OPEN, "escalated to an agent")
@@ -260,7 +297,15 @@ def _new_message(mail: ParsedMail, source_key: str) -> NewMessage:
 
 def _records(mail: ParsedMail) -> list[AttachmentRecord]:
     return [
-        AttachmentRecord(a.filename, a.declared_type, a.real_type, a.size, a.sha256, a.inline)
+        AttachmentRecord(
+            a.filename,
+            a.declared_type,
+            a.real_type,
+            a.size,
+            a.sha256,
+            a.inline,
+            tuple((m.name, m.real_type) for m in a.members),
+        )
         for a in mail.attachments
     ]
 

@@ -19,6 +19,7 @@ from faq_index import (
     indexed_source_hash,
     sections_from_crawl,
 )
+from faq_index.releases import ReleaseInfo, release_info
 from mailer import Transport, make_transport
 from triage import (
     AttachmentVault,
@@ -28,6 +29,7 @@ from triage import (
     evaluate,
     load_requests,
 )
+from triage.rules import PolicySettingsView
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +95,20 @@ def intake_service(
         AttachmentVault(config.store.attachments_dir),
         config.desk,
         config.decision,
+        policy_view(config, index),
         classifier,
+    )
+
+
+def policy_view(config: Config, index: DocIndex | None) -> PolicySettingsView:
+    """Editions from the configuration; versions from it or else from the release notes."""
+    releases = release_info(index.sections) if index is not None else ReleaseInfo()
+    return PolicySettingsView(
+        editions=config.policy.editions,
+        current_version=config.policy.current_version or releases.current,
+        minimum_supported_version=(
+            config.policy.minimum_supported_version or releases.minimum_supported
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from mailer.errors import (
 from mailer.imap_source import FetchedMail, ImapMailbox
 from mailer.message import Address, Attachment, ParsedMail
 from mailer.parse import parse_mail
+from mailer.quotes import ReplyParts, split_reply
 from mailer.settings import ImapSettings, SmtpSettings
 from mailer.transport import DirectoryTransport, SmtpTransport, Transport, make_transport
 
@@ -32,6 +33,7 @@ __all__ = [
     "ParsedMail",
     "PermanentDeliveryError",
     "RenderedMail",
+    "ReplyParts",
     "SmtpSettings",
     "SmtpTransport",
     "TemplateRenderer",
@@ -41,4 +43,5 @@ __all__ = [
     "new_message_id",
     "parse_mail",
     "read_eml_folder",
+    "split_reply",
 ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from mailer.archives import ArchiveMember
+from mailer.quotes import split_reply
 
 
 @dataclass(frozen=True)
@@ -22,8 +25,10 @@ class Attachment:
     real_type: str
     size: int
     sha256: str
-    content: bytes
+    content: bytes = field(repr=False)
     inline: bool = False
+    members: tuple[ArchiveMember, ...] = ()
+    archive_problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,11 @@ class ParsedMail:
             if key.lower() == wanted:
                 return value
         return None
+
+    @property
+    def new_text(self) -> str:
+        """What the sender wrote now: without the quoted thread and the signature."""
+        return split_reply(self.text).new_text or self.text
 
     def thread_ids(self) -> tuple[str, ...]:
         """Message-IDs this mail answers, nearest first."""

@@ -16,6 +16,7 @@ import re
 from datetime import datetime
 from email.message import EmailMessage, Message
 
+from mailer.archives import list_zip
 from mailer.errors import MailParseError
 from mailer.filetypes import sniff_type
 from mailer.html_text import html_to_text
@@ -198,6 +199,7 @@ def _attachments(msg: EmailMessage, body_parts: set[int]) -> list[Attachment]:
         if not isinstance(payload, bytes):
             continue
         real = sniff_type(payload, content_type)
+        listing = list_zip(payload) if real == "application/zip" else None
         found.append(
             Attachment(
                 filename=filename or f"attachment-{index}{_extension(real)}",
@@ -207,6 +209,8 @@ def _attachments(msg: EmailMessage, body_parts: set[int]) -> list[Attachment]:
                 sha256=hashlib.sha256(payload).hexdigest(),
                 content=payload,
                 inline=(part.get_content_disposition() or "inline") == "inline",
+                members=listing.members if listing else (),
+                archive_problem=listing.problem if listing else "",
             )
         )
     return found

@@ -5,11 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from desk.intake import IntakeService
+from desk import services
+from desk.config import load_config
+from desk.services import with_work_dir
 from mailer import automatic_reasons, parse_mail
-from triage import AttachmentVault, DecisionSettings, DeskSettings, TicketStore
-
-DESK = DeskSettings()
 
 
 def mail(sender: str = "user@client.ru", subject: str = "Вопрос", **headers: str) -> bytes:
@@ -51,8 +50,9 @@ def test_a_person_writing_is_not_automatic() -> None:
 
 
 def test_auto_responder_answering_our_acknowledgment_gets_no_reply(tmp_path: Path) -> None:
-    store = TicketStore.open(tmp_path / "desk.sqlite3")
-    intake = IntakeService(store, None, AttachmentVault(tmp_path / "att"), DESK, DecisionSettings())
+    config = with_work_dir(load_config(environ={}), tmp_path)
+    store = services.open_store(config)
+    intake = services.intake_service(config, store, None)
     first = intake.process(mail(), "k1")
     assert first.outcome == "escalate"
     assert len(store.outbox()) == 1

@@ -119,6 +119,12 @@ def _ticket_classification(db: Database) -> None:
     )
 
 
+@migrations(name="0003_archive_members")
+def _archive_members(db: Database) -> None:
+    db.execute("ALTER TABLE attachments ADD COLUMN members TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE decisions ADD COLUMN findings TEXT NOT NULL DEFAULT '[]'")
+
+
 def _run(db: Database, script: str) -> None:
     """Statement by statement: executescript() would commit the migration's transaction."""
     for statement in script.split(";"):

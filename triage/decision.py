@@ -5,8 +5,16 @@ The decision is pure: it reads the evidence gathered by earlier stages
 returns an outcome with all its reasons. Storing and sending happen afterwards,
 in one place, so an agent can always see why.
 
-Outcomes, in order of precedence: machine mail (ignore / record), follow-up,
-answer from the documentation, escalate.
+Outcomes, in order of precedence: machine mail (ignore / record), follow-up
+(a reply to a clarification request is re-checked with the whole thread),
+answer from the documentation (confident how-to questions), clarify (a problem
+report missing required items; every missing item is listed at once),
+escalate (everything else).
+
+Which requests need the full checklist: problem reports. A how-to question is
+answered from the documentation or escalated as it is; feature requests and
+other mail go to an agent without a checklist, because asking for an INN and
+screenshots of a question would only delay it.
 """
 
 from __future__ import annotations
@@ -17,7 +25,9 @@ from typing import Any
 
 from faq_index import SearchHit
 from triage.classify import Prediction
+from triage.rules import Finding
 from triage.settings import DecisionSettings
+from triage.store import STATUS_AWAITING_CLARIFICATION
 
 
 class Outcome(StrEnum):
@@ -25,6 +35,7 @@ class Outcome(StrEnum):
     RECORD = "record"
     FOLLOW_UP = "follow_up"
     ANSWER = "answer"
+    CLARIFY = "clarify"
     ESCALATE = "escalate"
 
 
@@ -48,6 +59,12 @@ class Evidence:
     hits: tuple[SearchHit, ...] = ()
     prediction: Prediction | None = None
     index_available: bool = True
+    findings: tuple[Finding, ...] = ()
+    ticket_status: str | None = None
+
+    @property
+    def missing(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.blocking and not f.satisfied)
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,15 @@ class Decision:
     outcome: Outcome
     reasons: tuple[Reason, ...]
     links: tuple[SearchHit, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def missing(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.blocking and not f.satisfied)
+
+    @property
+    def notices(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.blocking and not f.satisfied)
 
     @property
     def top_score(self) -> float:
@@ -69,56 +95,80 @@ def decide(evidence: Evidence, settings: DecisionSettings) -> Decision:
             return Decision(Outcome.IGNORE, (reason,))
         return Decision(Outcome.RECORD, (reason, thread))
     if evidence.ticket_number is not None:
+        if evidence.ticket_status == STATUS_AWAITING_CLARIFICATION:
+            return _recheck(evidence, thread)
         return Decision(Outcome.FOLLOW_UP, (thread,))
     return _new_request(evidence, settings)
 
 
+def _recheck(evidence: Evidence, thread: Reason) -> Decision:
+    """The customer answered a clarification request: is the request complete now?"""
+    if evidence.missing:
+        codes = ", ".join(f.code for f in evidence.missing)
+        reason = Reason("still_incomplete", f"still missing: {codes}")
+        return Decision(Outcome.CLARIFY, (thread, reason), findings=evidence.findings)
+    reason = Reason("clarified", "every required item is now in the thread")
+    return Decision(Outcome.ESCALATE, (thread, reason), findings=evidence.findings)
+
+
 def _new_request(evidence: Evidence, settings: DecisionSettings) -> Decision:
-    reasons: list[Reason] = []
     prediction = evidence.prediction
+    reasons: list[Reason] = []
     if prediction is not None:
-        reasons.append(
-            Reason(
-                "classified",
-                f"{prediction.category} / {prediction.intent}",
-                {
-                    "category": prediction.category,
-                    "category_confidence": round(prediction.category_confidence, 3),
-                    "intent": prediction.intent,
-                    "intent_confidence": round(prediction.intent_confidence, 3),
-                },
-            )
-        )
-    hits = evidence.hits
+        reasons.append(_classified(prediction))
     if not evidence.index_available:
         reasons.append(Reason("index_unavailable", "no documentation index loaded"))
-    if not hits:
-        reasons.append(Reason("no_doc_match", "no documentation section matches the mail"))
-        return Decision(Outcome.ESCALATE, tuple(reasons))
-    top = hits[0]
-    candidates = tuple(hits[: settings.max_links])
-    scores = {"top_score": round(top.score, 4), "threshold": settings.answer_threshold}
+    candidates = evidence.hits[: settings.max_links]
+    findings = evidence.findings
+
+    def outcome(kind: Outcome, reason: Reason, links: tuple[SearchHit, ...] = ()) -> Decision:
+        return Decision(kind, (*reasons, reason), links or candidates, findings)
+
     if prediction is None:
-        reasons.append(Reason("intent_unknown", "no classifier loaded; not answering blindly"))
-        return Decision(Outcome.ESCALATE, tuple(reasons), candidates)
-    if (
-        prediction.intent != "how_to"
-        or prediction.intent_confidence < settings.min_intent_confidence
-    ):
-        reasons.append(
+        return outcome(
+            Outcome.ESCALATE, Reason("intent_unknown", "no classifier loaded; a person decides")
+        )
+    sure = prediction.intent_confidence >= settings.min_intent_confidence
+    if prediction.intent == "problem" and sure and evidence.missing:
+        codes = ", ".join(f.code for f in evidence.missing)
+        return outcome(
+            Outcome.CLARIFY, Reason("incomplete_report", f"problem report missing: {codes}")
+        )
+    if prediction.intent != "how_to" or not sure:
+        return outcome(
+            Outcome.ESCALATE,
             Reason(
                 "not_a_question",
                 f"intent {prediction.intent} ({prediction.intent_confidence:.2f}): "
                 "a person handles it",
                 {"min_intent_confidence": settings.min_intent_confidence},
-            )
+            ),
         )
-        return Decision(Outcome.ESCALATE, tuple(reasons), candidates)
+    if not evidence.hits:
+        return outcome(
+            Outcome.ESCALATE, Reason("no_doc_match", "no documentation section matches the mail")
+        )
+    top = evidence.hits[0]
+    scores = {"top_score": round(top.score, 4), "threshold": settings.answer_threshold}
     if top.score < settings.answer_threshold:
-        reasons.append(
-            Reason("low_confidence", "best documentation match below the threshold", scores)
+        return outcome(
+            Outcome.ESCALATE,
+            Reason("low_confidence", "best documentation match below the threshold", scores),
         )
-        return Decision(Outcome.ESCALATE, tuple(reasons), candidates)
     links = tuple(hit for hit in candidates if hit.score >= top.score * settings.link_score_ratio)
-    reasons.append(Reason("confident_doc_match", f"answered from {top.link}", scores))
-    return Decision(Outcome.ANSWER, tuple(reasons), links)
+    return outcome(
+        Outcome.ANSWER, Reason("confident_doc_match", f"answered from {top.link}", scores), links
+    )
+
+
+def _classified(prediction: Prediction) -> Reason:
+    return Reason(
+        "classified",
+        f"{prediction.category} / {prediction.intent}",
+        {
+            "category": prediction.category,
+            "category_confidence": round(prediction.category_confidence, 3),
+            "intent": prediction.intent,
+            "intent_confidence": round(prediction.intent_confidence, 3),
+        },
+    )

@@ -24,6 +24,13 @@ class DecisionSettings:
 
 
 @dataclass(frozen=True)
+class PolicySettings:
+    editions: tuple[str, ...] = ("Базовая", "ПРОФ", "КОРП")
+    current_version: str = field(default="", metadata={"pattern": r"(\d+(\.\d+){1,2})?"})
+    minimum_supported_version: str = field(default="", metadata={"pattern": r"(\d+(\.\d+){1,2})?"})
+
+
+@dataclass(frozen=True)
 class ClassifierSettings:
     model_dir: Path = Path("var/model")
     training_set: Path = Path(__file__).resolve().parent.parent / "data/labelled/requests.jsonl"

@@ -25,6 +25,7 @@ from triage.errors import StoreError, TicketNotFoundError
 STATUS_NEW = "new"
 STATUS_OPEN = "open"
 STATUS_ANSWERED = "answered_automatically"
+STATUS_AWAITING_CLARIFICATION = "awaiting_clarification"
 
 
 def now_iso() -> str:
@@ -69,6 +70,7 @@ class AttachmentRecord:
     size: int
     sha256: str
     inline: bool
+    members: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,7 @@ class TicketStore:
                     "size": attachment.size,
                     "sha256": attachment.sha256,
                     "inline": int(attachment.inline),
+                    "members": json.dumps([list(m) for m in attachment.members]),
                 }
             )
         self.record_event(
@@ -239,6 +242,25 @@ class TicketStore:
         return list(
             self.db.query("SELECT * FROM messages WHERE ticket_id = ? ORDER BY id", [ticket_id])
         )
+
+    def ticket_attachments(self, ticket_id: int) -> list[AttachmentRecord]:
+        rows = self.db.query(
+            "SELECT a.* FROM attachments a JOIN messages m ON m.id = a.message_id "
+            "WHERE m.ticket_id = ? ORDER BY a.id",
+            [ticket_id],
+        )
+        return [
+            AttachmentRecord(
+                row["filename"],
+                row["declared_type"],
+                row["real_type"],
+                row["size"],
+                row["sha256"],
+                bool(row["inline"]),
+                tuple((str(name), str(kind)) for name, kind in json.loads(row["members"])),
+            )
+            for row in rows
+        ]
 
     def record_event(self, ticket_id: int | None, kind: str, detail: dict[str, Any]) -> None:
         self.db.table("events").insert(
@@ -256,7 +278,12 @@ class TicketStore:
         )
 
     def record_decision(
-        self, ticket_id: int, message_row_id: int, outcome: str, reasons: list[dict[str, Any]]
+        self,
+        ticket_id: int,
+        message_row_id: int,
+        outcome: str,
+        reasons: list[dict[str, Any]],
+        findings: list[dict[str, Any]] | None = None,
     ) -> None:
         self.db.table("decisions").insert(
             {
@@ -264,6 +291,7 @@ class TicketStore:
                 "message_id": message_row_id,
                 "outcome": outcome,
                 "reasons": json.dumps(reasons, ensure_ascii=False),
+                "findings": json.dumps(findings or [], ensure_ascii=False),
                 "created_at": now_iso(),
             }
         )

@@ -1,0 +1,68 @@
+"""Separating what the customer wrote now from the quoted thread and the signature.
+
+Covers the quote headers of the clients our customers use, in Russian and
+English: Outlook ("-----Original Message-----", "-----Исходное сообщение-----",
+"От: … Отправлено: …", "From: … Sent: …"), Gmail ("пн, 24 нояб. 2026 г. в 10:00,
+Имя <addr>:", "On … wrote:"), Yandex and Mail.ru ("24.11.2026, 10:00, "Имя" <addr>:",
+"… написал(а):"), Thunderbird ("24.11.2026 10:00, Имя пишет:"), ">"-quoted lines,
+phone footers ("Отправлено с iPhone") and the "-- " signature separator.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_QUOTE_HEADER = re.compile(
+    r"""^\s*(?:
+        -{2,}\s*(?:original\s+message|исходное\s+сообщение|пересылаемое\s+сообщение|
+                 forwarded\s+message|переслан\w*\s+сообщени\w*)\s*-{2,}
+      | (?:от|from)\s*:\s*.+@.+
+      | (?:от|from)\s*:\s*[^\n]{2,80}$
+      | on\s.{5,120}\swrote:\s*$
+      | .{0,120}\s(?:написал|написала|написал\(а\)|пишет|wrote)\s*:\s*$
+      | (?:пн|вт|ср|чт|пт|сб|вс|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,\s+\d{1,2}\s+\S+\.?\s+
+        \d{4}\s*(?:г\.)?\s*(?:в|at)?\s*\d{1,2}:\d{2}.{0,120}:\s*$
+      | \d{1,2}[./]\d{1,2}[./]\d{2,4},?\s+\d{1,2}:\d{2}.{0,120}[:>]\s*$
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_SIGNATURE = re.compile(
+    r"^\s*(?:--\s*|отправлено\s+(?:с|из)\s+.{2,40}|sent\s+from\s+(?:my\s+)?.{2,40}|"
+    r"получено\s+с\s+.{2,40}|best\s+regards,?|kind\s+regards,?|с\s+уважением,?.{0,60})$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ReplyParts:
+    new_text: str
+    signature: str
+    quoted: str
+
+
+def split_reply(text: str) -> ReplyParts:
+    lines = text.splitlines()
+    cut = len(lines)
+    for number, line in enumerate(lines):
+        if _QUOTE_HEADER.match(line) or (
+            line.lstrip().startswith(">") and _rest_is_quoted(lines[number:])
+        ):
+            cut = number
+            break
+    own, quoted = lines[:cut], lines[cut:]
+    signature_at = next(
+        (n for n, line in enumerate(own) if _SIGNATURE.match(line) and n > 0), len(own)
+    )
+    return ReplyParts(
+        new_text="\n".join(own[:signature_at]).strip(),
+        signature="\n".join(own[signature_at:]).strip(),
+        quoted="\n".join(quoted).strip(),
+    )
+
+
+def _rest_is_quoted(lines: list[str]) -> bool:
+    """True when the remaining non-empty lines are mostly '>'-quoted."""
+    body = [line for line in lines if line.strip()]
+    quoted = sum(1 for line in body if line.lstrip().startswith(">"))
+    return quoted >= max(1, int(len(body) * 0.6))

@@ -1,0 +1,72 @@
+"""P7 and P13: error screenshots in JPG, GIF, PNG or TIFF; BMP only inside ZIP or RAR."""
+
+from __future__ import annotations
+
+import re
+
+from triage.rules._base import AttachedFile, Finding, PolicySettingsView, RequestContent
+
+ALLOWED = frozenset({"image/png", "image/jpeg", "image/gif", "image/tiff"})
+ARCHIVES = frozenset({"application/zip", "application/vnd.rar"})
+_PROMISE = re.compile(
+    r"(скрин\w*|снимок|снимки|фото\w*|картинк\w*)\s+(во|в)\s+вложени|"
+    r"во\s+вложени\w*|прилага\w*|прикладыва\w*|приложил\w*|прикрепил\w*|прикрепля\w*|"
+    r"см\.?\s+скрин|скрин\w*\s+ниже|attached|see (the )?screenshot",
+    re.IGNORECASE,
+)
+
+
+def _screenshots(attachments: tuple[AttachedFile, ...]) -> list[str]:
+    found = [a.filename for a in attachments if a.real_type in ALLOWED]
+    for archive in attachments:
+        if archive.real_type in ARCHIVES:
+            found += [
+                f"{archive.filename}/{name}"
+                for name, kind in archive.members
+                if kind in ALLOWED or kind == "image/bmp"
+            ]
+    return found
+
+
+class ScreenshotRule:
+    name = "screenshots"
+    description = "error screenshots are attached in an allowed format"
+
+    def check(self, request: RequestContent, policy: PolicySettingsView) -> list[Finding]:
+        findings = []
+        bare_bmp = [a.filename for a in request.attachments if a.real_type == "image/bmp"]
+        if bare_bmp:
+            findings.append(
+                Finding(
+                    "bmp_not_packed",
+                    False,
+                    f"BMP attached without an archive: {', '.join(bare_bmp)}",
+                    f"скриншоты в формате BMP ({', '.join(bare_bmp)}) нужно запаковать "
+                    "в архив ZIP или RAR либо сохранить в формате JPG, GIF, PNG или TIFF",
+                    {"files": bare_bmp},
+                )
+            )
+        shots = _screenshots(request.attachments)
+        if shots:
+            findings.append(Finding(self.name, True, f"{len(shots)} screenshot(s)", data={}))
+            return findings
+        if not request.attachments and _PROMISE.search(request.text):
+            findings.append(
+                Finding(
+                    "promised_attachment_missing",
+                    False,
+                    "the mail mentions an attachment but carries none",
+                    "вложение: в письме говорится о приложенном файле, но к нам он не дошёл — "
+                    "приложите его, пожалуйста, ещё раз",
+                )
+            )
+        if not bare_bmp:
+            findings.append(
+                Finding(
+                    self.name,
+                    False,
+                    "no screenshot attached",
+                    "скриншоты ошибки в формате JPG, GIF, PNG или TIFF",
+                )
+            )
+        return findings
