@@ -14,9 +14,13 @@ from mailer import ImapSettings
 from tests.servers import SmtpSink
 
 CUSTOMER = "o.petrova@stlogistic.ru"
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478"
+    "9c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
-def customer_mail(subject: str, body: str, **headers: str) -> bytes:
+def customer_mail(subject: str, body: str, screenshot: bool = False, **headers: str) -> bytes:
     msg = EmailMessage()
     msg["From"] = f"Ольга Петрова <{CUSTOMER}>"
     msg["To"] = "support@empldocs.ru"
@@ -26,6 +30,8 @@ def customer_mail(subject: str, body: str, **headers: str) -> bytes:
     for name, value in headers.items():
         msg[name.replace("_", "-")] = value
     msg.set_content(body)
+    if screenshot:
+        msg.add_attachment(PNG, maintype="image", subtype="png", filename="Скриншот ошибки.png")
     return msg.as_bytes()
 
 
@@ -50,7 +56,7 @@ def folder_sizes(settings: ImapSettings) -> dict[str, int]:
 def poll(config: Config) -> None:
     store = services.open_store(config)
     try:
-        services.poll(config, store, services.load_index(config))
+        services.poll(config, store, services.load_index(config), services.load_classifier(config))
     finally:
         store.close()
 
@@ -61,7 +67,9 @@ def test_request_is_acknowledged_once_and_reply_joins_its_ticket(
     first = customer_mail(
         "Ошибка обмена с 1С",
         "Добрый день! При обмене с 1С:ЗУП выходит ошибка «Не найден сотрудник с табельным "
-        "номером 00-000123». ИНН 7731386419, версия 3.4.1 КОРП.\n\nОльга Петрова",
+        "номером 00-000123».\n1. Запускаю обмен\n2. Открываю журнал обмена — там ошибка.\n"
+        "ИНН 7731386419, версия 3.4.1 КОРП. Скриншот во вложении.\n\nОльга Петрова",
+        screenshot=True,
         message_id="<first-1@stlogistic.ru>",
     )
     append(desk_config.imap, first)

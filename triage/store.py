@@ -26,6 +26,8 @@ STATUS_NEW = "new"
 STATUS_OPEN = "open"
 STATUS_ANSWERED = "answered_automatically"
 STATUS_AWAITING_CLARIFICATION = "awaiting_clarification"
+# Mails that carry the ticket number to the customer and so confirm the request (P4).
+ACKNOWLEDGING_KINDS = ("acknowledgment", "answer", "clarification")
 
 
 def now_iso() -> str:
@@ -410,7 +412,7 @@ class TicketStore:
                 mail.ticket_id, "mail_sent", {"outbox_id": mail.id, "kind": mail.kind}
             )
             ticket = self.ticket_by_id(mail.ticket_id)
-            if mail.kind in ("acknowledgment", "answer") and ticket.acknowledged_at is None:
+            if mail.kind in ACKNOWLEDGING_KINDS and ticket.acknowledged_at is None:
                 self.db.table("tickets").update(mail.ticket_id, {"acknowledged_at": at})
                 self.record_event(mail.ticket_id, "acknowledged", {"outbox_id": mail.id})
 

@@ -16,11 +16,11 @@ from triage.rules._base import Finding, PolicySettingsView, RequestContent
 
 _LABELLED = re.compile(
     r"(?<![a-zа-я])(?:инн|inn|ihh)(?:\s*/\s*кпп)?\s*(?:организации\s*)?[:№#=-]?\s*"
-    r"(\d[\d \u00a0-]{8,16}\d)",
+    r"(\d[\d \u00a0-]{6,16}\d)",
     re.IGNORECASE,
 )
 _BARE = re.compile(r"(?<![\d+\-()])(\d{10}|\d{12})(?![\d-])")
-_PHONE_CONTEXT = re.compile(r"(тел|phone|моб|\+7|8\s*\(|факс)\W{0,5}$", re.IGNORECASE)
+_PHONE_CONTEXT = re.compile(r"(тел|phone|моб|факс|\+7|(?<!\d)8)[\s().:-]*$", re.IGNORECASE)
 
 
 def find_inns(text: str) -> tuple[list[str], list[str]]:

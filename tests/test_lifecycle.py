@@ -1,0 +1,82 @@
+"""The ticket lifecycle through real mail: IMAP in, SMTP out, customer answers."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from email.message import EmailMessage
+
+from desk import services
+from desk.config import Config
+from tests.servers import SmtpSink
+from tests.test_end_to_end import CUSTOMER, PNG, append, poll
+
+
+def received(sink: SmtpSink, n: int) -> EmailMessage:
+    message = email.message_from_bytes(sink.received[n].data, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def text_of(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def test_incomplete_problem_report_is_clarified_then_accepted(
+    desk_config: Config, smtp_sink: SmtpSink
+) -> None:
+    report = EmailMessage()
+    report["From"] = f"Ольга Петрова <{CUSTOMER}>"
+    report["To"] = "support@empldocs.ru"
+    report["Subject"] = "Ошибка обмена с 1С"
+    report["Message-ID"] = "<report-1@stlogistic.ru>"
+    report.set_content(
+        "Добрый день!\nПри обмене с 1С:ЗУП выходит ошибка «Не найден сотрудник с табельным "
+        "номером 00-000123», обмен останавливается и документы не загружаются.\n"
+        "Запускаю обмен вручную, открываю журнал — там та же ошибка.\n\nОльга"
+    )
+    append(desk_config.imap, report.as_bytes())
+
+    poll(desk_config)
+
+    assert len(smtp_sink.received) == 1
+    clarification = received(smtp_sink, 0)
+    assert "[WA-000001]" in str(clarification["Subject"])
+    assert "Требуется уточнение" in str(clarification["Subject"])
+    body = text_of(clarification)
+    for asked in ("ИНН организации", "версии продукта", "Редакция продукта", "Скриншоты"):
+        assert asked in body
+    assert "Пошаговое описание" not in body, "steps were given and must not be asked for"
+
+    answer = EmailMessage()
+    answer["From"] = f"Ольга Петрова <{CUSTOMER}>"
+    answer["To"] = "support@empldocs.ru"
+    answer["Subject"] = f"Re: {clarification['Subject']}"
+    answer["Message-ID"] = "<report-2@stlogistic.ru>"
+    answer["In-Reply-To"] = str(clarification["Message-ID"])
+    answer.set_content(
+        "ИНН 7731386419, версия 3.4.1, редакция КОРП. Скриншот приложила.\n\n"
+        f"> {body.splitlines()[0]}"
+    )
+    answer.add_attachment(PNG, maintype="image", subtype="png", filename="ошибка.png")
+    append(desk_config.imap, answer.as_bytes())
+
+    poll(desk_config)
+
+    assert len(smtp_sink.received) == 2
+    accepted = received(smtp_sink, 1)
+    assert "Заявка принята в работу" in str(accepted["Subject"])
+    assert accepted["In-Reply-To"] == "<report-2@stlogistic.ru>"
+    store = services.open_store(desk_config)
+    try:
+        ticket = store.ticket("WA-000001")
+        assert ticket.status == "open"
+        statuses = [e["detail"] for e in store.events(ticket.id) if e["kind"] == "status_changed"]
+        assert '"to": "awaiting_clarification"' in statuses[0]
+        assert '"to": "open"' in statuses[-1]
+        outcomes = [d["outcome"] for d in store.decisions(ticket.id)]
+        assert outcomes == ["clarify", "escalate"]
+    finally:
+        store.close()
