@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
@@ -13,8 +14,8 @@ from pathlib import Path
 from desk import services
 from desk.config import Config, ConfigError, load_config
 from desk.demo import DemoError, run_demo
-from faq_index import DocIndex, FaqIndexError, crawl_progress_bar
-from faq_index.index import FIELDS
+from faq_index import DocIndex, FaqIndexError, IndexStoreError, crawl_progress_bar
+from faq_index.evaluate import evaluate_retrieval, load_questions
 from mailer import MailerError, parse_mail, read_eml_folder
 from triage import RequestClassifier, TriageError, evaluate, load_requests
 
@@ -23,12 +24,11 @@ log = logging.getLogger("triage")
 
 def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
     store = services.open_store(config)
-    index = services.load_index(config)
-    classifier = services.load_classifier(config)
+    models = services.load_models(config)
     try:
         while True:
             try:
-                report, delivery = services.poll(config, store, index, classifier)
+                report, delivery = services.poll(config, store, models)
             except MailerError as exc:
                 if not args.watch:
                     raise
@@ -52,9 +52,7 @@ def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
 def _cmd_import(config: Config, args: argparse.Namespace) -> int:
     store = services.open_store(config)
     try:
-        intake = services.intake_service(
-            config, store, services.load_index(config), services.load_classifier(config)
-        )
+        intake = services.intake_service(config, store, services.load_models(config))
         for eml in read_eml_folder(Path(args.folder)):
             result = intake.process(eml.raw, eml.source_key)
             print(f"{eml.path.name}: {result.ticket_number or '-'} {result.outcome}")
@@ -91,7 +89,7 @@ def _cmd_ask(config: Config, args: argparse.Namespace) -> int:
         print("no matching documentation section")
         return 1
     for rank, hit in enumerate(hits, 1):
-        fields = " ".join(f"{n}={s:.3f}" for n, s in zip(FIELDS, hit.field_scores, strict=True))
+        fields = " ".join(f"{name}={value:.3f}" for name, value in hit.signals.items())
         print(f"{rank}. {hit.score:.3f}  {hit.link}")
         print(f"   {hit.section.title}   ({fields})")
         if args.explain:
@@ -163,7 +161,64 @@ def _cmd_train(config: Config, args: argparse.Namespace) -> int:
 def _cmd_eval(config: Config, args: argparse.Namespace) -> int:
     if args.what == "classify":
         return print_classifier_eval(config, args.json)
-    raise AssertionError(args.what)
+    return print_retrieval_eval(config, args.json)
+
+
+def _cmd_fit(config: Config, args: argparse.Namespace) -> int:
+    report = services.fit_retrieval(config)
+    c = report.confidence
+    print(
+        f"fusion: {report.fusion}, semantic weight {report.semantic_weight} "
+        f"(dev MRR@10 {report.dev_mrr:.3f})"
+    )
+    print(
+        f"answer confidence: threshold {c.threshold:.3f} for {c.target_precision:.0%} "
+        f"precision; dev coverage {c.dev_coverage:.1%} of {c.dev_questions} questions"
+    )
+    print(f"saved -> {config.index.directory}")
+    return 0
+
+
+def print_retrieval_eval(config: Config, as_json: bool) -> int:
+    index = services.load_index(config)
+    if index is None:
+        raise IndexStoreError("no index; run `triage crawl` and `triage index`")
+    questions = [q for q in load_questions(config.index.questions) if q.split == "test"]
+    confidence = services.load_confidence(config)
+    report = evaluate_retrieval(index, confidence, questions, config.index.title_weight)
+    if as_json:
+        print(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=1))
+        return 0
+    print(
+        f"test split: {report.questions} questions ({report.answerable} answerable) "
+        f"from {config.index.questions}"
+    )
+    print(f"retrieval: {report.semantic_status}; fusion {report.fusion}")
+    print(f"\n  {'ranker':24} {'hit@1':>6} {'hit@3':>6} {'MRR@10':>7}")
+    for name, m in report.rankings.items():
+        print(f"  {name:24} {m.hit_at_1:6.3f} {m.hit_at_3:6.3f} {m.mrr_at_10:7.3f}")
+    c = report.confidence
+    if c is None:
+        print("\nno answer confidence fitted: run `triage fit`")
+        return 0
+    print(f"\nconfident answers at the fitted threshold p >= {c.threshold:.3f}:")
+    print(
+        f"  answered {c.answered}, correct {c.correct_answers}, precision {c.precision:.3f}, "
+        f"coverage {c.coverage_of_answerable:.1%} of answerable, "
+        f"unanswerable answered {c.unanswerable_answered}"
+    )
+    print(
+        f"  best reachable on this split: coverage {c.coverage_at_95:.1%} at 95% precision, "
+        f"{c.coverage_at_90:.1%} at 90%; "
+        f"precision at 50% coverage {c.precision_at_half_coverage:.3f}"
+    )
+    print("  reliability (predicted vs observed):")
+    for row in c.reliability:
+        print(
+            f"    p in [{row['bin']:.1f}, {row['bin'] + 0.1:.1f}): {int(row['questions']):4d} "
+            f"questions, predicted {row['predicted']:.2f}, observed {row['observed']:.2f}"
+        )
+    return 0
 
 
 def print_classifier_eval(config: Config, as_json: bool) -> int:
@@ -277,8 +332,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace the model even if it scores worse")
     p.set_defaults(func=_cmd_train)
 
+    p = sub.add_parser("fit", help="fit fusion and answer confidence on the dev questions")
+    p.set_defaults(func=_cmd_fit)
+
     p = sub.add_parser("eval", help="measure the classifier (or the retrieval) on the test split")
-    p.add_argument("what", choices=["classify"], help="what to evaluate")
+    p.add_argument("what", choices=["classify", "retrieval"], help="what to evaluate")
     p.add_argument("--json", action="store_true", help="the figures as one JSON object")
     p.set_defaults(func=_cmd_eval)
 
@@ -296,6 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     try:
         config = load_config(args.config)
         return int(args.func(config, args))

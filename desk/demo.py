@@ -13,8 +13,9 @@ from desk.intake import IntakeResult
 from desk.services import (
     build_index,
     crawl_docs,
+    fit_retrieval,
     intake_service,
-    load_classifier,
+    load_models,
     open_store,
     send_outbox,
     train_classifier,
@@ -58,13 +59,19 @@ def run_demo(config: Config, say: Callable[[str], None] = print) -> list[DemoRow
         report = crawl_docs(demo, server.url)
     say(f"Crawled: {report.summary()}")
     index, _rebuilt = build_index(demo)
-    say(f"Indexed {len(index.sections)} documentation sections")
+    say(f"Indexed {len(index.sections)} documentation sections ({index.semantic_status})")
+    fit = fit_retrieval(demo)
+    say(
+        f"Fitted fusion on the dev questions ({fit.fusion}, semantic weight "
+        f"{fit.semantic_weight}) and the answer confidence (answer at p >= "
+        f"{fit.confidence.threshold:.2f} for {fit.confidence.target_precision:.0%} precision)"
+    )
     training = train_classifier(demo)
     scores = ", ".join(f"{head} {f1:.3f}" for head, f1 in training.scores.items())
     say(f"Trained the request classifier (test macro-F1: {scores})")
     store = open_store(demo)
     try:
-        intake = intake_service(demo, store, index, load_classifier(demo))
+        intake = intake_service(demo, store, load_models(demo))
         rows = [
             DemoRow(eml.path.name, intake.process(eml.raw, eml.source_key))
             for eml in read_eml_folder(config.demo.mailbox_dir)

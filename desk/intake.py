@@ -14,7 +14,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from faq_index import DocIndex, SearchHit
+from faq_index import DocsAnswerer, Lookup, SearchHit
 from mailer import (
     Address,
     MailParseError,
@@ -76,7 +76,7 @@ class IntakeService:
     def __init__(
         self,
         store: TicketStore,
-        index: DocIndex | None,
+        docs: DocsAnswerer | None,
         vault: AttachmentVault,
         desk: DeskSettings,
         decision: DecisionSettings,
@@ -85,7 +85,7 @@ class IntakeService:
         renderer: TemplateRenderer | None = None,
     ) -> None:
         self.store = store
-        self.index = index
+        self.docs = docs
         self.vault = vault
         self.desk = desk
         self.decision_settings = decision
@@ -127,21 +127,24 @@ class IntakeService:
         automatic = tuple(
             automatic_reasons(mail, self.desk.message_id_domain, self.desk.support_address)
         )
-        hits: list[SearchHit] = []
+        lookup = Lookup([], None, None)
         prediction = None
         if ticket is None and not automatic:
             question = question_text(mail)
-            if self.index is not None:
-                hits = self.index.search(question, k=max(5, self.decision_settings.max_links))
+            if self.docs is not None:
+                lookup = self.docs.lookup(question, k=max(5, self.decision_settings.max_links))
             if self.classifier is not None:
                 prediction = self.classifier.predict([question])[0]
         evidence = Evidence(
             ticket_number=ticket.number if ticket else None,
             matched_by=matched_by,
             automatic=automatic,
-            hits=tuple(hits),
+            hits=tuple(lookup.hits),
             prediction=prediction,
-            index_available=self.index is not None,
+            index_available=self.docs is not None,
+            answer_probability=lookup.probability,
+            probability_threshold=lookup.threshold,
+            retrieval_signals=lookup.signals,
             findings=tuple(check_request(self._content(mail, ticket), self.policy)),
             ticket_status=ticket.status if ticket else None,
         )

@@ -15,11 +15,17 @@ from faq_index import (
     Crawler,
     CrawlReport,
     DocIndex,
+    DocsAnswerer,
     IndexStoreError,
     indexed_source_hash,
     sections_from_crawl,
 )
+from faq_index.confidence import ConfidenceModel
+from faq_index.evaluate import load_questions
+from faq_index.fitting import FitReport, fit_index, save_fit
+from faq_index.index import load_embedding_cache
 from faq_index.releases import ReleaseInfo, release_info
+from faq_index.semantic import load_embedder
 from mailer import Transport, make_transport
 from triage import (
     AttachmentVault,
@@ -40,8 +46,11 @@ def open_store(config: Config) -> TicketStore:
 
 def load_index(config: Config) -> DocIndex | None:
     """The documentation index, or None (said in the log) when none was built yet."""
+    embedder, status = load_embedder(config.index.semantic_model)
+    if status:
+        log.warning("%s", status)
     try:
-        return DocIndex.load(config.index.directory, config.index)
+        return DocIndex.load(config.index.directory, config.index, embedder, status)
     except IndexStoreError as exc:
         log.warning("answering without documentation: %s", exc)
         return None
@@ -83,15 +92,25 @@ def train_classifier(config: Config, force: bool = False) -> TrainingResult:
     return TrainingResult(scores, previous, better or force)
 
 
-def intake_service(
-    config: Config,
-    store: TicketStore,
-    index: DocIndex | None,
-    classifier: RequestClassifier | None = None,
-) -> IntakeService:
+@dataclass(frozen=True)
+class Models:
+    """What the desk loaded from disk; each part may be missing (and the log says so)."""
+
+    index: DocIndex | None = None
+    classifier: RequestClassifier | None = None
+    confidence: ConfidenceModel | None = None
+
+
+def load_models(config: Config) -> Models:
+    return Models(load_index(config), load_classifier(config), load_confidence(config))
+
+
+def intake_service(config: Config, store: TicketStore, models: Models) -> IntakeService:
+    index, classifier, confidence = models.index, models.classifier, models.confidence
+    docs = DocsAnswerer(index, confidence) if index is not None else None
     return IntakeService(
         store,
-        index,
+        docs,
         AttachmentVault(config.store.attachments_dir),
         config.desk,
         config.decision,
@@ -120,16 +139,50 @@ def crawl_docs(
     return crawler.crawl(start, config.crawl.directory)
 
 
-def build_index(config: Config, force: bool = False) -> tuple[DocIndex, bool]:
-    """The index of the last crawl, and whether it had to be rebuilt."""
+def build_index(
+    config: Config, force: bool = False, progress: Callable[[int, int], None] | None = None
+) -> tuple[DocIndex, bool]:
+    """The index of the last crawl, and whether it had to be rebuilt.
+
+    Embeddings of sections whose text did not change are taken from the previous
+    index, so a rebuild embeds only what is new.
+    """
     sections, source_hash = sections_from_crawl(
         config.crawl.directory, config.crawl.public_base_url
     )
+    embedder, status = load_embedder(config.index.semantic_model)
+    if status:
+        log.warning("%s", status)
     if not force and indexed_source_hash(config.index.directory) == source_hash:
-        return DocIndex.load(config.index.directory, config.index), False
-    index = DocIndex.build(sections, config.index, source_hash)
+        return DocIndex.load(config.index.directory, config.index, embedder, status), False
+    cache = load_embedding_cache(config.index.directory)
+    index = DocIndex.build(
+        sections, config.index, source_hash, embedder, cache, progress, semantic_status=status
+    )
     index.save(config.index.directory)
     return index, True
+
+
+def load_confidence(config: Config) -> ConfidenceModel | None:
+    try:
+        model = ConfidenceModel.load(config.index.directory)
+    except IndexStoreError as exc:
+        log.warning("%s", exc)
+        return None
+    if model is None:
+        log.warning("no answer confidence fitted (run `triage fit`): no automatic answers")
+    return model
+
+
+def fit_retrieval(config: Config, progress: Callable[[int, int], None] | None = None) -> FitReport:
+    """Fit fusion and confidence on the dev split and store them next to the index."""
+    index = load_index(config)
+    if index is None:
+        raise IndexStoreError("no index to fit; run `triage crawl` and `triage index`")
+    dev = [q for q in load_questions(config.index.questions) if q.split == "dev"]
+    report = fit_index(index, dev, config.index.target_precision, progress)
+    save_fit(report, config.index.directory)
+    return report
 
 
 def send_outbox(
@@ -139,12 +192,9 @@ def send_outbox(
 
 
 def poll(
-    config: Config,
-    store: TicketStore,
-    index: DocIndex | None,
-    classifier: RequestClassifier | None = None,
+    config: Config, store: TicketStore, models: Models
 ) -> tuple[PollReport, DeliveryReport | None]:
-    report = poll_once(config.imap, intake_service(config, store, index, classifier))
+    report = poll_once(config.imap, intake_service(config, store, models))
     delivery = send_outbox(config, store) if config.poll.send_after_poll else None
     return report, delivery
 

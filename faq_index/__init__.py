@@ -1,5 +1,7 @@
 """The documentation index: crawl the docs site, split it into sections, search it."""
 
+from faq_index.answerer import DocsAnswerer, Lookup
+from faq_index.confidence import ConfidenceModel
 from faq_index.crawl import Crawler, CrawlReport, crawl_progress_bar, load_crawl
 from faq_index.errors import CrawlError, FaqIndexError, IndexStoreError
 from faq_index.extract import Section, extract_sections
@@ -13,14 +15,17 @@ from faq_index.index import (
 from faq_index.settings import CrawlSettings, IndexSettings
 
 __all__ = [
+    "ConfidenceModel",
     "CrawlError",
     "CrawlReport",
     "CrawlSettings",
     "Crawler",
     "DocIndex",
+    "DocsAnswerer",
     "FaqIndexError",
     "IndexSettings",
     "IndexStoreError",
+    "Lookup",
     "SearchHit",
     "Section",
     "crawl_progress_bar",

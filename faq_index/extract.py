@@ -91,7 +91,20 @@ def _document_title(soup: BeautifulSoup) -> str:
     return _clean(re.split(r"\s[-|—–]\s", title)[0])
 
 
+_ACTIVE_NAV = (
+    "nav [aria-current=page]",
+    "nav .md-nav__link--active",
+    "nav .menu__link--active",
+    "nav li.current > a",
+    "nav a.current",
+    "nav a.active",
+    "[class*=sidebar] a.active",
+    "[class*=sidebar] li.active > a",
+)
+
+
 def _breadcrumb(soup: BeautifulSoup) -> str:
+    """The page's place in the site: an explicit breadcrumb, else the active nav entry's parents."""
     for selector in ("[class*=breadcrumb]", "nav[aria-label*=readcrumb]", ".md-path"):
         node = soup.select_one(selector)
         if node is not None:
@@ -99,6 +112,23 @@ def _breadcrumb(soup: BeautifulSoup) -> str:
             items = [item for item in dict.fromkeys(items) if item]
             if items:
                 return " › ".join(items)
+    for selector in _ACTIVE_NAV:
+        active = soup.select_one(selector)
+        if active is None:
+            continue
+        labels = [_item_label(li) for li in active.find_parents("li")]
+        labels = [label for label in dict.fromkeys(reversed(labels)) if label]
+        if len(labels) > 1:
+            return " › ".join(labels[:-1])
+    return ""
+
+
+def _item_label(item: Tag) -> str:
+    for child in item.children:
+        if isinstance(child, Tag) and child.name in ("a", "label", "span", "p", "div"):
+            text = _clean(child.get_text(" "))
+            if text:
+                return text
     return ""
 
 

@@ -1,11 +1,17 @@
-"""The TF-IDF index over documentation sections: build, persist, load, search.
+"""The documentation index: lexical fields plus an optional semantic signal.
 
-Two lexical fields are scored and summed with configurable weights: stemmed
-words (morphology) and character n-grams within words (typos, compounds,
-Latin look-alikes). Persisted without pickle: per field a sparse matrix
-(``.npz``), idf weights (``.npy``) and the vocabulary (JSON), next to the
-sections (JSON) and a manifest naming the format version, the parameters and
-the hash of the crawl it was built from.
+Lexical: two TF-IDF fields, stemmed words (morphology) and character n-grams
+within words (typos, compounds, Latin look-alikes), summed with configurable
+weights. Semantic: sentence embeddings of each section's heading and of its
+full passage (the better match counts, so an FAQ question is matched on its
+own). The two are fused per query after min-max normalisation with a weight
+fitted on the dev split (`triage fit`), or by reciprocal-rank fusion.
+
+Persisted without pickle: per lexical field a sparse matrix (``.npz``), idf
+weights (``.npy``) and the vocabulary (JSON); the embeddings as ``.npy`` with
+their content keys (JSON), so a rebuild embeds only changed sections; the
+sections as JSON; a manifest naming the format version, the parameters, the
+model and the hash of the crawl it was built from.
 """
 
 from __future__ import annotations
@@ -13,8 +19,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,18 +35,24 @@ from faq_index.crawl import PDF_TYPE, load_crawl
 from faq_index.errors import IndexStoreError
 from faq_index.extract import Section, extract_sections
 from faq_index.pdf import extract_pdf_sections
+from faq_index.semantic import Embedder, content_key, embed_with_cache
 from faq_index.settings import IndexSettings
-from faq_index.text import analyze, normalise
+from faq_index.text import analyze, normalise, prepare_query
 
-FORMAT_VERSION = 2
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 3
 FIELDS = ("word", "char")
+RRF_K = 60.0
+FITTED_NAME = "fitted.json"
+DEFAULT_FUSION = ("zscore", 0.6)
 
 
 @dataclass(frozen=True)
 class SearchHit:
     section: Section
     score: float
-    field_scores: tuple[float, ...] = ()
+    signals: dict[str, float] = field(default_factory=dict)
 
     @property
     def link(self) -> str:
@@ -47,7 +60,18 @@ class SearchHit:
 
     def excerpt(self, length: int = 220) -> str:
         text = " ".join(self.section.text.split())
+        text = text.replace(" ,", ",").replace(" .", ".").replace(" :", ":").replace(" »", "»")
         return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+@dataclass(frozen=True)
+class QueryScores:
+    """Every section's scores for one query; what fusion and confidence read."""
+
+    lexical: np.ndarray
+    semantic: np.ndarray | None
+    fused: np.ndarray
+    query_terms: int
 
 
 def public_url(url: str, crawl_root: str, public_base: str) -> str:
@@ -62,14 +86,24 @@ def public_url(url: str, crawl_root: str, public_base: str) -> str:
     return parts._replace(scheme=base.scheme, netloc=base.netloc).geturl()
 
 
+def section_heading(section: Section) -> str:
+    if section.anchor and section.title != section.page_title:
+        return f"{section.page_title}. {section.title}"
+    return section.title
+
+
 def section_document(section: Section, title_weight: int) -> str:
-    """The text indexed for a section: headings repeated so that they weigh more."""
+    """The text indexed lexically: headings repeated so that they weigh more."""
     heading = f"{section.page_title} {section.title}" if section.anchor else section.title
     return " ".join([heading] * title_weight + [section.breadcrumb, section.text])
 
 
-def _vectorizer(field: str, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
-    if field == "word":
+def _passage(section: Section) -> str:
+    return f"{section_heading(section)}\n{section.text}"
+
+
+def _vectorizer(field_name: str, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    if field_name == "word":
         return TfidfVectorizer(
             analyzer=analyze, sublinear_tf=True, dtype=np.float32, vocabulary=vocabulary
         )
@@ -78,10 +112,45 @@ def _vectorizer(field: str, vocabulary: dict[str, int] | None = None) -> TfidfVe
         ngram_range=(3, 5),
         preprocessor=normalise,
         sublinear_tf=True,
-        min_df=1,
         dtype=np.float32,
         vocabulary=vocabulary,
     )
+
+
+def _minmax(scores: np.ndarray) -> np.ndarray:
+    low, high = float(scores.min(initial=0.0)), float(scores.max(initial=0.0))
+    if high - low < 1e-9:
+        return np.zeros_like(scores)
+    return (scores - low) / (high - low)
+
+
+def _zscore(scores: np.ndarray) -> np.ndarray:
+    spread = float(scores.std())
+    return (scores - float(scores.mean())) / spread if spread > 1e-9 else np.zeros_like(scores)
+
+
+def fuse(lexical: np.ndarray, semantic: np.ndarray, method: str, weight: float) -> np.ndarray:
+    """One score per section from the lexical and the semantic scores."""
+    if method == "rrf":
+        return 1.0 / (RRF_K + _ranks(lexical)) + 1.0 / (RRF_K + _ranks(semantic))
+    normalise = _minmax if method == "minmax" else _zscore
+    return (1.0 - weight) * normalise(lexical) + weight * normalise(semantic)
+
+
+def fitted_fusion(directory: Path) -> tuple[str, float]:
+    """The fusion `triage fit` chose for the index in ``directory`` (a default before any fit)."""
+    try:
+        data = json.loads((directory / FITTED_NAME).read_text(encoding="utf-8"))
+        return str(data["fusion"]), float(data["semantic_weight"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return DEFAULT_FUSION
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    order = np.argsort(-scores, kind="stable")
+    ranks = np.empty(len(scores), dtype=np.float32)
+    ranks[order] = np.arange(1, len(scores) + 1, dtype=np.float32)
+    return ranks
 
 
 class DocIndex:
@@ -91,106 +160,190 @@ class DocIndex:
         vectorizers: dict[str, TfidfVectorizer],
         matrices: dict[str, sp.csr_matrix],
         manifest: dict[str, Any],
-        weights: dict[str, float],
+        settings: IndexSettings,
+        vectors: np.ndarray | None = None,
+        vector_keys: list[list[str]] | None = None,
+        embedder: Embedder | None = None,
+        semantic_status: str = "",
     ) -> None:
         self.sections = list(sections)
         self.vectorizers = vectorizers
         self.matrices = matrices
         self.manifest = manifest
-        self.weights = weights
-        self._terms: dict[str, list[str]] = {}
+        self.settings = settings
+        self.vectors = vectors  # shape (sections, 2, dim): heading and full passage
+        self.vector_keys = vector_keys or []
+        self.embedder = embedder if vectors is not None else None
+        self.semantic_status = semantic_status or (
+            "semantic retrieval on" if self.embedder is not None else "lexical only"
+        )
+        self._terms: list[str] | None = None
+        self.fusion: tuple[str, float] = (
+            settings.fusion if settings.fusion != "fitted" else DEFAULT_FUSION[0],
+            settings.semantic_weight if settings.semantic_weight >= 0 else DEFAULT_FUSION[1],
+        )
+
+    @property
+    def semantic(self) -> bool:
+        return self.embedder is not None and self.vectors is not None
+
+    # -- building -------------------------------------------------------------------
 
     @classmethod
     def build(
-        cls, sections: Sequence[Section], settings: IndexSettings, source_hash: str = ""
+        cls,
+        sections: Sequence[Section],
+        settings: IndexSettings,
+        source_hash: str = "",
+        embedder: Embedder | None = None,
+        cache: dict[str, np.ndarray] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        semantic_status: str = "",
     ) -> DocIndex:
         if not sections:
             raise IndexStoreError("no documentation sections to index")
         documents = [section_document(s, settings.title_weight) for s in sections]
-        vectorizers = {field: _vectorizer(field) for field in FIELDS}
+        vectorizers = {name: _vectorizer(name) for name in FIELDS}
         matrices = {
-            field: sp.csr_matrix(vectorizer.fit_transform(documents))
-            for field, vectorizer in vectorizers.items()
+            name: sp.csr_matrix(vectorizer.fit_transform(documents))
+            for name, vectorizer in vectorizers.items()
         }
         manifest: dict[str, Any] = {
             "format_version": FORMAT_VERSION,
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "source_hash": source_hash,
             "sections": len(sections),
-            "terms": {field: len(v.vocabulary_) for field, v in vectorizers.items()},
+            "terms": {name: len(v.vocabulary_) for name, v in vectorizers.items()},
             "title_weight": settings.title_weight,
+            "semantic_model": None,
+            "embedded": 0,
         }
-        return cls(sections, vectorizers, matrices, manifest, _weights(settings))
+        vectors = None
+        keys: list[list[str]] = []
+        if embedder is not None:
+            texts = [t for s in sections for t in (section_heading(s), _passage(s))]
+            flat, embedded = embed_with_cache(embedder, texts, cache or {}, progress)
+            vectors = flat.reshape(len(sections), 2, -1)
+            flat_keys = [content_key(embedder.name, text) for text in texts]
+            keys = [flat_keys[i : i + 2] for i in range(0, len(flat_keys), 2)]
+            manifest["semantic_model"] = embedder.name
+            manifest["embedded"] = embedded
+        return cls(
+            sections, vectorizers, matrices, manifest, settings, vectors, keys, embedder,
+            semantic_status,
+        )  # fmt: skip
 
-    def with_weights(self, settings: IndexSettings) -> DocIndex:
+    def with_settings(self, settings: IndexSettings) -> DocIndex:
+        """The same index searched with other weights (for fitting and evaluation)."""
         return DocIndex(
-            self.sections, self.vectorizers, self.matrices, self.manifest, _weights(settings)
-        )
+            self.sections, self.vectorizers, self.matrices, self.manifest, settings,
+            self.vectors, self.vector_keys, self.embedder, self.semantic_status,
+        )  # fmt: skip
 
-    def field_scores(self, query: str) -> dict[str, np.ndarray]:
-        """Cosine similarity of the query with every section, per field."""
+    def with_fusion(self, method: str, weight: float) -> DocIndex:
+        index = self.with_settings(self.settings)
+        index.fusion = (method, weight)
+        return index
+
+    # -- searching ------------------------------------------------------------------
+
+    def lexical_scores(self, query: str) -> dict[str, np.ndarray]:
+        """Cosine similarity of the prepared query with every section, per lexical field."""
         scores = {}
-        for field, vectorizer in self.vectorizers.items():
+        for name, vectorizer in self.vectorizers.items():
             vector = vectorizer.transform([query])
-            scores[field] = (
-                (self.matrices[field] @ vector.T).toarray().ravel()
+            scores[name] = (
+                (self.matrices[name] @ vector.T).toarray().ravel()
                 if vector.nnz
                 else np.zeros(len(self.sections), dtype=np.float32)
             )
         return scores
 
-    def search(self, query: str, k: int = 5) -> list[SearchHit]:
-        per_field = self.field_scores(query)
-        total = sum(
-            (self.weights[field] * scores for field, scores in per_field.items()),
-            start=np.zeros(len(self.sections), dtype=np.float32),
+    def scores(self, query: str) -> QueryScores:
+        prepared = prepare_query(query)
+        per_field = self.lexical_scores(prepared)
+        lexical = (
+            self.settings.word_weight * per_field["word"]
+            + self.settings.char_weight * per_field["char"]
         )
-        if per_field["word"].max(initial=0.0) <= 0.0:
-            return []
-        top = np.argsort(-total, kind="stable")[:k]
+        terms = len(analyze(prepared))
+        semantic = None
+        if self.semantic and self.vectors is not None and self.embedder is not None:
+            query_vector = self.embedder.queries([prepared or query])[0]
+            semantic = (self.vectors @ query_vector).max(axis=1)
+        fused = lexical if semantic is None else fuse(lexical, semantic, *self.fusion)
+        if terms == 0 and semantic is None:
+            fused = np.zeros_like(fused)
+        return QueryScores(lexical, semantic, fused, terms)
+
+    def hits(self, scores: QueryScores, k: int) -> list[SearchHit]:
+        order = np.argsort(-scores.fused, kind="stable")[:k]
         return [
             SearchHit(
                 self.sections[i],
-                float(total[i]),
-                tuple(float(per_field[field][i]) for field in FIELDS),
+                float(scores.fused[i]),
+                {
+                    "lexical": float(scores.lexical[i]),
+                    **(
+                        {"semantic": float(scores.semantic[i])}
+                        if scores.semantic is not None
+                        else {}
+                    ),
+                },
             )
-            for i in top
-            if total[i] > 0
+            for i in order
+            if scores.fused[i] > 0
         ]
 
+    def search(self, query: str, k: int = 5) -> list[SearchHit]:
+        return self.hits(self.scores(query), k)
+
     def explain(self, query: str, section_index: int, limit: int = 8) -> list[tuple[str, float]]:
-        """The word-field terms that contributed most to a section's score."""
+        """The stemmed terms that contributed most to a section's word-field score."""
         vectorizer = self.vectorizers["word"]
-        vector = vectorizer.transform([query])
-        row = self.matrices["word"][section_index]
-        contribution = vector.multiply(row).tocoo()
-        terms = self._terms.get("word")
-        if terms is None:
+        vector = vectorizer.transform([prepare_query(query)])
+        contribution = vector.multiply(self.matrices["word"][section_index]).tocoo()
+        if self._terms is None:
             terms = [""] * len(vectorizer.vocabulary_)
             for term, col in vectorizer.vocabulary_.items():
                 terms[col] = term
-            self._terms["word"] = terms
+            self._terms = terms
         pairs = sorted(zip(contribution.col, contribution.data, strict=True), key=lambda p: -p[1])
-        return [(terms[col], float(value)) for col, value in pairs[:limit]]
+        return [(self._terms[col], float(value)) for col, value in pairs[:limit]]
 
     def index_of(self, section: Section) -> int:
         return self.sections.index(section)
 
+    # -- persistence ----------------------------------------------------------------
+
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         _write_json(directory / "sections.json", [asdict(s) for s in self.sections])
-        for field, vectorizer in self.vectorizers.items():
+        for name, vectorizer in self.vectorizers.items():
             vocabulary = {term: int(col) for term, col in vectorizer.vocabulary_.items()}
-            _write_json(directory / f"{field}.vocabulary.json", vocabulary)
-            np.save(directory / f"{field}.idf.npy", vectorizer.idf_.astype(np.float32))
-            sp.save_npz(directory / f"{field}.matrix.npz", self.matrices[field])
+            _write_json(directory / f"{name}.vocabulary.json", vocabulary)
+            np.save(directory / f"{name}.idf.npy", vectorizer.idf_.astype(np.float32))
+            sp.save_npz(directory / f"{name}.matrix.npz", self.matrices[name])
+        if self.vectors is not None:
+            np.save(directory / "semantic.npy", self.vectors.astype(np.float32))
+            _write_json(directory / "semantic.keys.json", self.vector_keys)
+        else:
+            for stale in ("semantic.npy", "semantic.keys.json"):
+                (directory / stale).unlink(missing_ok=True)
         _write_json(directory / "manifest.json", self.manifest)
 
     @classmethod
-    def load(cls, directory: Path, settings: IndexSettings | None = None) -> DocIndex:
+    def load(
+        cls,
+        directory: Path,
+        settings: IndexSettings | None = None,
+        embedder: Embedder | None = None,
+        embedder_status: str = "",
+    ) -> DocIndex:
+        settings = settings or IndexSettings()
         names = ["manifest.json", "sections.json"] + [
-            f"{field}.{part}"
-            for field in FIELDS
+            f"{name}.{part}"
+            for name in FIELDS
             for part in ("vocabulary.json", "idf.npy", "matrix.npz")
         ]
         missing = [name for name in names if not (directory / name).exists()]
@@ -203,26 +356,53 @@ class DocIndex:
         if manifest.get("format_version") != FORMAT_VERSION:
             raise IndexStoreError(
                 f"index in {directory} has format {manifest.get('format_version')}, "
-                f"this version reads {FORMAT_VERSION}; run `triage index` again"
+                f"this version reads {FORMAT_VERSION}; run `triage index --force`"
             )
         sections = [
             Section(**entry)
             for entry in json.loads((directory / "sections.json").read_text(encoding="utf-8"))
         ]
         vectorizers, matrices = {}, {}
-        for field in FIELDS:
+        for name in FIELDS:
             vocabulary = json.loads(
-                (directory / f"{field}.vocabulary.json").read_text(encoding="utf-8")
+                (directory / f"{name}.vocabulary.json").read_text(encoding="utf-8")
             )
-            vectorizer = _vectorizer(field, vocabulary)
-            vectorizer.idf_ = np.load(directory / f"{field}.idf.npy", allow_pickle=False)
-            vectorizers[field] = vectorizer
-            matrices[field] = sp.csr_matrix(sp.load_npz(directory / f"{field}.matrix.npz"))
-        return cls(sections, vectorizers, matrices, manifest, _weights(settings or IndexSettings()))
+            vectorizer = _vectorizer(name, vocabulary)
+            vectorizer.idf_ = np.load(directory / f"{name}.idf.npy", allow_pickle=False)
+            vectorizers[name] = vectorizer
+            matrices[name] = sp.csr_matrix(sp.load_npz(directory / f"{name}.matrix.npz"))
+        vectors, keys, status = None, [], embedder_status
+        model = manifest.get("semantic_model")
+        if model and embedder is not None and embedder.name == model:
+            vectors = np.load(directory / "semantic.npy", allow_pickle=False)
+            keys = json.loads((directory / "semantic.keys.json").read_text(encoding="utf-8"))
+        elif model and embedder is None:
+            status = embedder_status or f"{model} not loaded; lexical only"
+        elif not model:
+            status = "index built without embeddings; lexical only"
+        index = cls(
+            sections, vectorizers, matrices, manifest, settings, vectors, keys, embedder, status
+        )
+        fitted_method, fitted_weight = fitted_fusion(directory)
+        index.fusion = (
+            settings.fusion if settings.fusion != "fitted" else fitted_method,
+            settings.semantic_weight if settings.semantic_weight >= 0 else fitted_weight,
+        )
+        return index
 
 
-def _weights(settings: IndexSettings) -> dict[str, float]:
-    return {"word": settings.word_weight, "char": settings.char_weight}
+def load_embedding_cache(directory: Path) -> dict[str, np.ndarray]:
+    """Embeddings of the index in ``directory`` by content key, to skip re-embedding."""
+    try:
+        vectors = np.load(directory / "semantic.npy", allow_pickle=False)
+        keys = json.loads((directory / "semantic.keys.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    cache = {}
+    for pair, vector_pair in zip(keys, vectors, strict=False):
+        for key, vector in zip(pair, vector_pair, strict=False):
+            cache[str(key)] = np.asarray(vector)
+    return cache
 
 
 def _write_json(path: Path, data: object) -> None:

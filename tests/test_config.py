@@ -29,9 +29,9 @@ def test_file_values_are_typed_and_environment_overrides_them(tmp_path: Path) ->
 
 
 def test_config_file_named_by_environment_variable(tmp_path: Path) -> None:
-    path = write(tmp_path, "[decision]\nanswer_threshold = 0.5\n")
+    path = write(tmp_path, "[decision]\nmin_answer_probability = 0.5\n")
     config = load_config(environ={"TRIAGE_CONFIG": str(path)})
-    assert config.decision.answer_threshold == 0.5
+    assert config.decision.min_answer_probability == 0.5
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,7 @@ def folder_sizes(settings: ImapSettings) -> dict[str, int]:
 def poll(config: Config) -> None:
     store = services.open_store(config)
     try:
-        services.poll(config, store, services.load_index(config), services.load_classifier(config))
+        services.poll(config, store, services.load_models(config))
     finally:
         store.close()
 
@@ -129,7 +129,7 @@ def test_mail_left_in_inbox_after_commit_is_moved_without_reprocessing(
     append(desk_config.imap, raw)
     store = services.open_store(desk_config)
     try:
-        intake = services.intake_service(desk_config, store, services.load_index(desk_config))
+        intake = services.intake_service(desk_config, store, services.load_models(desk_config))
         with MailBoxUnencrypted(desk_config.imap.host, desk_config.imap.port).login(
             desk_config.imap.username, desk_config.imap.password
         ) as box:

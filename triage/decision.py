@@ -59,6 +59,9 @@ class Evidence:
     hits: tuple[SearchHit, ...] = ()
     prediction: Prediction | None = None
     index_available: bool = True
+    answer_probability: float | None = None
+    probability_threshold: float | None = None
+    retrieval_signals: dict[str, float] = field(default_factory=dict)
     findings: tuple[Finding, ...] = ()
     ticket_status: str | None = None
 
@@ -149,15 +152,37 @@ def _new_request(evidence: Evidence, settings: DecisionSettings) -> Decision:
             Outcome.ESCALATE, Reason("no_doc_match", "no documentation section matches the mail")
         )
     top = evidence.hits[0]
-    scores = {"top_score": round(top.score, 4), "threshold": settings.answer_threshold}
-    if top.score < settings.answer_threshold:
+    probability = evidence.answer_probability
+    threshold = (
+        settings.min_answer_probability
+        if settings.min_answer_probability >= 0
+        else evidence.probability_threshold
+    )
+    if probability is None or threshold is None:
         return outcome(
             Outcome.ESCALATE,
-            Reason("low_confidence", "best documentation match below the threshold", scores),
+            Reason("uncalibrated", "no fitted answer confidence (`triage fit`): not answering"),
+        )
+    data = {
+        "probability": round(probability, 3),
+        "threshold": round(threshold, 3),
+        "top_score": round(top.score, 4),
+        **{name: round(value, 4) for name, value in evidence.retrieval_signals.items()},
+    }
+    if probability < threshold:
+        return outcome(
+            Outcome.ESCALATE,
+            Reason(
+                "low_confidence",
+                f"answer probability {probability:.2f} below {threshold:.2f}",
+                data,
+            ),
         )
     links = tuple(hit for hit in candidates if hit.score >= top.score * settings.link_score_ratio)
     return outcome(
-        Outcome.ANSWER, Reason("confident_doc_match", f"answered from {top.link}", scores), links
+        Outcome.ANSWER,
+        Reason("confident_doc_match", f"answered from {top.link} (p={probability:.2f})", data),
+        links,
     )
 
 

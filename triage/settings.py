@@ -17,7 +17,9 @@ class DeskSettings:
 
 @dataclass(frozen=True)
 class DecisionSettings:
-    answer_threshold: float = field(default=0.35, metadata={"min": 0.0, "max": 1.0})
+    # Probability that the top section answers the question, needed to answer
+    # automatically; -1 takes the threshold `triage fit` chose for index.target_precision.
+    min_answer_probability: float = field(default=-1.0, metadata={"min": -1.0, "max": 1.0})
     max_links: int = field(default=3, metadata={"min": 1, "max": 10})
     link_score_ratio: float = field(default=0.75, metadata={"min": 0.0, "max": 1.0})
     min_intent_confidence: float = field(default=0.5, metadata={"min": 0.0, "max": 1.0})

@@ -1,0 +1,100 @@
+"""Fitting the fusion and the answer confidence on the dev split (`triage fit`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from faq_index.confidence import ConfidenceModel, fit_confidence
+from faq_index.evaluate import LabelledQuestion, is_correct
+from faq_index.index import FITTED_NAME, DocIndex, QueryScores, fuse
+
+FUSIONS = ("zscore", "minmax", "rrf")
+WEIGHTS = tuple(round(w, 1) for w in np.arange(0.0, 1.01, 0.1))
+
+
+@dataclass(frozen=True)
+class FitReport:
+    fusion: str
+    semantic_weight: float
+    dev_mrr: float
+    grid: dict[str, float]
+    confidence: ConfidenceModel
+
+
+def _mrr(
+    index: DocIndex, fused: Sequence[np.ndarray], questions: Sequence[LabelledQuestion]
+) -> float:
+    total = 0.0
+    answerable = 0
+    for scores, question in zip(fused, questions, strict=True):
+        if not question.answerable:
+            continue
+        answerable += 1
+        order = np.argsort(-scores, kind="stable")[:10]
+        for rank, i in enumerate(order, 1):
+            if is_correct(index.sections[i].link, question.answers):
+                total += 1.0 / rank
+                break
+    return total / max(answerable, 1)
+
+
+def fit_index(
+    index: DocIndex,
+    dev: Sequence[LabelledQuestion],
+    target_precision: float,
+    progress: Callable[[int, int], None] | None = None,
+) -> FitReport:
+    raw: list[QueryScores] = []
+    for n, question in enumerate(dev, 1):
+        raw.append(index.scores(question.question))
+        if progress:
+            progress(n, len(dev))
+    grid: dict[str, float] = {}
+    best = ("lexical", 0.0)
+    if index.semantic:
+        for method in FUSIONS:
+            for weight in WEIGHTS if method != "rrf" else (0.5,):
+                fused = [
+                    fuse(s.lexical, s.semantic, method, weight)
+                    for s in raw
+                    if s.semantic is not None
+                ]
+                grid[f"{method}:{weight}"] = _mrr(index, fused, dev)
+        best_key = max(grid, key=lambda key: grid[key])
+        method, weight = best_key.split(":")
+        best = (method, float(weight))
+    else:
+        grid["lexical"] = _mrr(index, [s.lexical for s in raw], dev)
+    tuned = index.with_fusion(*best) if index.semantic else index
+    final = [
+        QueryScores(s.lexical, s.semantic, fuse(s.lexical, s.semantic, *best), s.query_terms)
+        if s.semantic is not None
+        else s
+        for s in raw
+    ]
+    correct = []
+    for scores, question in zip(final, dev, strict=True):
+        top = int(np.argmax(scores.fused))
+        correct.append(
+            question.answerable and is_correct(tuned.sections[top].link, question.answers)
+        )
+    confidence = fit_confidence(final, correct, target_precision, index.semantic)
+    return FitReport(best[0], best[1], max(grid.values()), grid, confidence)
+
+
+def save_fit(report: FitReport, directory: Path) -> None:
+    data = {
+        "fusion": report.fusion,
+        "semantic_weight": report.semantic_weight,
+        "dev_mrr": report.dev_mrr,
+        "grid": report.grid,
+        "fitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    (directory / FITTED_NAME).write_text(json.dumps(data, indent=1), encoding="utf-8")
+    report.confidence.save(directory)

