@@ -87,15 +87,22 @@ def run_demo(config: Config, say: Callable[[str], None] = print) -> list[DemoRow
     return rows
 
 
+def _short_link(link: str | None, width: int = 70) -> str:
+    if not link:
+        return "-"
+    link = link.removeprefix("https://").removeprefix("http://")
+    return link if len(link) <= width else link[: width - 1] + "…"
+
+
 def format_table(rows: list[DemoRow]) -> str:
-    header = ("mail", "ticket", "decision", "top documentation link", "score")
+    header = ("mail", "ticket", "decision", "why", "top documentation link")
     lines = [
         (
-            row.file,
+            row.file.removesuffix(".eml"),
             row.result.ticket_number or "-",
             row.result.outcome,
-            row.result.top_link or "-",
-            f"{row.result.top_score:.3f}" if row.result.top_score is not None else "-",
+            row.result.why or row.result.detail,
+            _short_link(row.result.top_link),
         )
         for row in rows
     ]

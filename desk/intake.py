@@ -57,6 +57,8 @@ class IntakeResult:
     top_link: str | None = None
     top_score: float | None = None
     detail: str = ""
+    probability: float | None = None
+    why: str = ""
 
     @property
     def changed_anything(self) -> bool:
@@ -173,6 +175,8 @@ class IntakeService:
             top.link if top else None,
             top.score if top else None,
             "; ".join(reason.detail for reason in decision.reasons),
+            lookup.probability,
+            decision.summary(),
         )
 
     def _content(self, mail: ParsedMail, ticket: Ticket | None) -> RequestContent:

@@ -1,8 +1,10 @@
 """The documentation index: lexical fields plus an optional semantic signal.
 
-Lexical: two TF-IDF fields, stemmed words (morphology) and character n-grams
-within words (typos, compounds, Latin look-alikes), summed with configurable
-weights. Semantic: sentence embeddings of each section's heading and of its
+Lexical: two sparse fields, stemmed words (morphology) weighted by BM25, and
+TF-IDF character n-grams within words (typos, compounds, Latin look-alikes),
+each standardised per query and summed with configurable weights. (A cosine
+TF-IDF word field measured 0.55 MRR@10 on the dev questions against 0.63 for
+BM25 weighting of the same stems, so the word field uses the latter.) Semantic: sentence embeddings of each section's heading and of its
 full passage (the better match counts, so an FAQ question is matched on its
 own). The two are fused per query after min-max normalisation with a weight
 fitted on the dev split (`triage fit`), or by reciprocal-rank fusion.
@@ -29,7 +31,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from faq_index.crawl import PDF_TYPE, load_crawl
 from faq_index.errors import IndexStoreError
@@ -41,7 +43,7 @@ from faq_index.text import analyze, normalise, prepare_query
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 FIELDS = ("word", "char")
 RRF_K = 60.0
 FITTED_NAME = "fitted.json"
@@ -102,11 +104,15 @@ def _passage(section: Section) -> str:
     return f"{section_heading(section)}\n{section.text}"
 
 
-def _vectorizer(field_name: str, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+def _vectorizer(
+    field_name: str, vocabulary: dict[str, int] | None = None
+) -> CountVectorizer | TfidfVectorizer:
     if field_name == "word":
-        return TfidfVectorizer(
-            analyzer=analyze, sublinear_tf=True, dtype=np.float32, vocabulary=vocabulary
-        )
+        return CountVectorizer(analyzer=analyze, dtype=np.float32, vocabulary=vocabulary)
     return TfidfVectorizer(
         analyzer="char_wb",
         ngram_range=(3, 5),
@@ -115,6 +121,25 @@ def _vectorizer(field_name: str, vocabulary: dict[str, int] | None = None) -> Tf
         dtype=np.float32,
         vocabulary=vocabulary,
     )
+
+
+def bm25_weights(counts: sp.csr_matrix) -> sp.csr_matrix:
+    """Per section and term, the BM25 weight a matching query term contributes.
+
+    Stored as a sparse matrix, so that scoring a query is one sparse product, as
+    for the TF-IDF field; k1 and b are the usual 1.2 and 0.75.
+    """
+    counts = sp.csr_matrix(counts, dtype=np.float32)
+    sections = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float32)
+    idf = np.log1p((sections - df + 0.5) / (df + 0.5))
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    average = float(lengths.mean()) or 1.0
+    rows = np.repeat(np.arange(sections), np.diff(counts.indptr))
+    norm = BM25_K1 * (1.0 - BM25_B + BM25_B * lengths[rows] / average)
+    weights = counts.copy()
+    weights.data = idf[counts.indices] * counts.data * (BM25_K1 + 1.0) / (counts.data + norm)
+    return weights
 
 
 def _minmax(scores: np.ndarray) -> np.ndarray:
@@ -157,7 +182,7 @@ class DocIndex:
     def __init__(
         self,
         sections: Sequence[Section],
-        vectorizers: dict[str, TfidfVectorizer],
+        vectorizers: dict[str, CountVectorizer | TfidfVectorizer],
         matrices: dict[str, sp.csr_matrix],
         manifest: dict[str, Any],
         settings: IndexSettings,
@@ -208,6 +233,7 @@ class DocIndex:
             name: sp.csr_matrix(vectorizer.fit_transform(documents))
             for name, vectorizer in vectorizers.items()
         }
+        matrices["word"] = bm25_weights(matrices["word"])
         manifest: dict[str, Any] = {
             "format_version": FORMAT_VERSION,
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -248,10 +274,12 @@ class DocIndex:
     # -- searching ------------------------------------------------------------------
 
     def lexical_scores(self, query: str) -> dict[str, np.ndarray]:
-        """Cosine similarity of the prepared query with every section, per lexical field."""
+        """Per lexical field, every section's score: BM25 for words, cosine for n-grams."""
         scores = {}
         for name, vectorizer in self.vectorizers.items():
             vector = vectorizer.transform([query])
+            if name == "word":
+                vector.data[:] = 1.0
             scores[name] = (
                 (self.matrices[name] @ vector.T).toarray().ravel()
                 if vector.nnz
@@ -262,10 +290,9 @@ class DocIndex:
     def scores(self, query: str) -> QueryScores:
         prepared = prepare_query(query)
         per_field = self.lexical_scores(prepared)
-        lexical = (
-            self.settings.word_weight * per_field["word"]
-            + self.settings.char_weight * per_field["char"]
-        )
+        lexical = self.settings.word_weight * _zscore(
+            per_field["word"]
+        ) + self.settings.char_weight * _zscore(per_field["char"])
         terms = len(analyze(prepared))
         semantic = None
         if self.semantic and self.vectors is not None and self.embedder is not None:
@@ -302,6 +329,7 @@ class DocIndex:
         """The stemmed terms that contributed most to a section's word-field score."""
         vectorizer = self.vectorizers["word"]
         vector = vectorizer.transform([prepare_query(query)])
+        vector.data[:] = 1.0
         contribution = vector.multiply(self.matrices["word"][section_index]).tocoo()
         if self._terms is None:
             terms = [""] * len(vectorizer.vocabulary_)
@@ -322,7 +350,8 @@ class DocIndex:
         for name, vectorizer in self.vectorizers.items():
             vocabulary = {term: int(col) for term, col in vectorizer.vocabulary_.items()}
             _write_json(directory / f"{name}.vocabulary.json", vocabulary)
-            np.save(directory / f"{name}.idf.npy", vectorizer.idf_.astype(np.float32))
+            if isinstance(vectorizer, TfidfVectorizer):
+                np.save(directory / f"{name}.idf.npy", vectorizer.idf_.astype(np.float32))
             sp.save_npz(directory / f"{name}.matrix.npz", self.matrices[name])
         if self.vectors is not None:
             np.save(directory / "semantic.npy", self.vectors.astype(np.float32))
@@ -341,10 +370,8 @@ class DocIndex:
         embedder_status: str = "",
     ) -> DocIndex:
         settings = settings or IndexSettings()
-        names = ["manifest.json", "sections.json"] + [
-            f"{name}.{part}"
-            for name in FIELDS
-            for part in ("vocabulary.json", "idf.npy", "matrix.npz")
+        names = ["manifest.json", "sections.json", "char.idf.npy"] + [
+            f"{name}.{part}" for name in FIELDS for part in ("vocabulary.json", "matrix.npz")
         ]
         missing = [name for name in names if not (directory / name).exists()]
         if missing:
@@ -368,7 +395,8 @@ class DocIndex:
                 (directory / f"{name}.vocabulary.json").read_text(encoding="utf-8")
             )
             vectorizer = _vectorizer(name, vocabulary)
-            vectorizer.idf_ = np.load(directory / f"{name}.idf.npy", allow_pickle=False)
+            if isinstance(vectorizer, TfidfVectorizer):
+                vectorizer.idf_ = np.load(directory / f"{name}.idf.npy", allow_pickle=False)
             vectorizers[name] = vectorizer
             matrices[name] = sp.csr_matrix(sp.load_npz(directory / f"{name}.matrix.npz"))
         vectors, keys, status = None, [], embedder_status

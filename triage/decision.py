@@ -85,6 +85,24 @@ class Decision:
     def notices(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if not f.blocking and not f.satisfied)
 
+    def summary(self) -> str:
+        """One line of why, for tables and logs."""
+        parts = []
+        for reason in self.reasons:
+            data = reason.data
+            if reason.code == "classified":
+                parts.append(f"{data['intent']} {data['intent_confidence']:.2f}")
+            elif "probability" in data:
+                parts.append(f"p={data['probability']:.2f} (answer at {data['threshold']:.2f})")
+            elif reason.code in ("incomplete_report", "still_incomplete"):
+                parts.append("missing " + ", ".join(f.code for f in self.missing))
+            elif reason.code == "automatic_mail":
+                parts.append(f"automatic: {reason.detail}")
+            else:
+                parts.append(reason.code.replace("_", " "))
+        parts += [f"note: {f.code}" for f in self.notices]
+        return "; ".join(parts)
+
     @property
     def top_score(self) -> float:
         return self.links[0].score if self.links else 0.0
