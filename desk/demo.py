@@ -87,11 +87,14 @@ def run_demo(config: Config, say: Callable[[str], None] = print) -> list[DemoRow
     return rows
 
 
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _short_link(link: str | None, width: int = 70) -> str:
     if not link:
         return "-"
-    link = link.removeprefix("https://").removeprefix("http://")
-    return link if len(link) <= width else link[: width - 1] + "…"
+    return _shorten(link.removeprefix("https://").removeprefix("http://"), width)
 
 
 def format_table(rows: list[DemoRow]) -> str:
@@ -101,7 +104,7 @@ def format_table(rows: list[DemoRow]) -> str:
             row.file.removesuffix(".eml"),
             row.result.ticket_number or "-",
             row.result.outcome,
-            row.result.why or row.result.detail,
+            _shorten(row.result.why or row.result.detail, 90),
             _short_link(row.result.top_link),
         )
         for row in rows

@@ -2,12 +2,15 @@
 
 Lexical: two sparse fields, stemmed words (morphology) weighted by BM25, and
 TF-IDF character n-grams within words (typos, compounds, Latin look-alikes),
-each standardised per query and summed with configurable weights. (A cosine
+each standardised per query and summed with configurable weights. A cosine
 TF-IDF word field measured 0.55 MRR@10 on the dev questions against 0.63 for
-BM25 weighting of the same stems, so the word field uses the latter.) Semantic: sentence embeddings of each section's heading and of its
-full passage (the better match counts, so an FAQ question is matched on its
-own). The two are fused per query after min-max normalisation with a weight
-fitted on the dev split (`triage fit`), or by reciprocal-rank fusion.
+BM25 weighting of the same stems, so the word field uses the latter.
+
+Semantic: sentence embeddings of each section's heading and of its full passage
+(the better match counts, so an FAQ question is matched on its own). Lexical and
+semantic scores are fused per query (z-score or min-max normalised weighted sum,
+or reciprocal-rank fusion), with the method and weight `triage fit` chose on the
+dev split.
 
 Persisted without pickle: per lexical field a sparse matrix (``.npz``), idf
 weights (``.npy``) and the vocabulary (JSON); the embeddings as ``.npy`` with

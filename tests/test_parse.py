@@ -41,6 +41,12 @@ def test_every_bundled_sample_mail_parses(path: Path) -> None:
     assert mail.message_id.startswith("<")
 
 
+@pytest.mark.parametrize("name", sorted(UNPARSEABLE_SAMPLES))
+def test_broken_sample_mail_is_refused_with_a_reason(name: str) -> None:
+    with pytest.raises(MailParseError, match="no sender"):
+        parse_mail((SAMPLE_MAIL_DIR / f"{name}.eml").read_bytes())
+
+
 def test_attachment_type_comes_from_content_not_name() -> None:
     raw = (TEST_DATA / "mail" / "outlook-cp1251-rfc2231-attachment.eml").read_bytes()
     mail = parse_mail(raw)
