@@ -14,7 +14,7 @@ from pathlib import Path
 from desk import services
 from desk.config import Config, ConfigError, load_config
 from desk.demo import DemoError, run_demo
-from faq_index import DocIndex, FaqIndexError, IndexStoreError, crawl_progress_bar
+from faq_index import FaqIndexError, IndexStoreError, crawl_progress_bar
 from faq_index.evaluate import evaluate_retrieval, load_questions
 from mailer import MailerError, parse_mail, read_eml_folder
 from triage import RequestClassifier, TriageError, evaluate, load_requests
@@ -83,7 +83,10 @@ def _cmd_index(config: Config, args: argparse.Namespace) -> int:
 
 
 def _cmd_ask(config: Config, args: argparse.Namespace) -> int:
-    index = DocIndex.load(config.index.directory, config.index)
+    index = services.load_index(config)
+    if index is None:
+        raise IndexStoreError("no index; run `triage crawl` and `triage index`")
+    print(f"retrieval: {index.semantic_status}")
     hits = index.search(args.question, k=args.k or config.index.top_k)
     if not hits:
         print("no matching documentation section")
