@@ -15,6 +15,7 @@ import argparse
 import email
 import email.policy
 import json
+import logging
 import random
 import resource
 import shutil
@@ -270,6 +271,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer mails and queries")
     parser.add_argument("--scale", type=int, default=10_000, help="synthetic sections")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)  # quarantined sample mails would flood stderr
     config = load_config(environ={})
     work = Path(tempfile.mkdtemp(prefix="wa-bench-"))
     try:

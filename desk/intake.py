@@ -36,6 +36,7 @@ from triage import (
     NewMessage,
     Outcome,
     RequestClassifier,
+    StoreError,
     Ticket,
     TicketStore,
     decide,
@@ -106,7 +107,9 @@ class IntakeService:
             return self._process_parsed(mail, raw, source_key)
         except MailParseError as exc:
             return self._quarantine(raw, source_key, f"unparseable: {exc}")
-        except (ValueError, KeyError, TypeError, AttributeError, LookupError) as exc:
+        except StoreError:
+            raise  # the store itself failed: stop, the mail stays in the mailbox
+        except Exception as exc:
             log.exception("intake failed for %s", source_key)
             detail = "".join(traceback.format_exception_only(exc)).strip()
             return self._quarantine(raw, source_key, f"processing error: {detail}")
@@ -248,9 +251,26 @@ class IntakeService:
             self._enqueue(ticket, mail, "accepted", context)
             self.store.set_status(ticket.id, STATUS_OPEN, "clarification received")
         else:
-            self._enqueue(ticket, mail, "acknowledgment", {})
+            suggestions = self._suggestions(decision)
+            context = {
+                "notices": [f.request_ru for f in decision.notices],
+                "suggestions": _link_context(suggestions),
+            }
+            self._enqueue(ticket, mail, "acknowledgment", context)
+            if suggestions:
+                self.store.record_event(
+                    ticket.id, "links_suggested", {"links": [hit.link for hit in suggestions]}
+                )
             self.store.set_status(ticket.id, STATUS_OPEN, "escalated to an agent")
         return ticket
+
+    def _suggestions(self, decision: Decision) -> tuple[SearchHit, ...]:
+        """Links offered as "may help" in the acknowledgment of an unconfident how-to question."""
+        if not self.decision_settings.suggest_links:
+            return ()
+        if not any(reason.code == "low_confidence" for reason in decision.reasons):
+            return ()
+        return decision.links[: self.decision_settings.max_suggestions]
 
     def _enqueue(self, ticket: Ticket, mail: ParsedMail, kind: str, extra: dict[str, Any]) -> None:
         context = {

@@ -9,6 +9,7 @@ figures: a confident answer to them is a wrong answer.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +103,7 @@ def plain_tfidf_ranker(sections: Sequence[Section], title_weight: int) -> Ranker
 
 def bm25_ranker(sections: Sequence[Section], title_weight: int) -> Ranker:
     """Baseline: BM25 (bm25s) over the same stemmed tokens as our word field."""
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     corpus = [analyze(section_document(s, title_weight)) or ["_"] for s in sections]
     retriever = bm25s.BM25()
     retriever.index(corpus, show_progress=False)

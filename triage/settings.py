@@ -23,6 +23,10 @@ class DecisionSettings:
     max_links: int = field(default=3, metadata={"min": 1, "max": 10})
     link_score_ratio: float = field(default=0.75, metadata={"min": 0.0, "max": 1.0})
     min_intent_confidence: float = field(default=0.5, metadata={"min": 0.0, "max": 1.0})
+    # Below the answer threshold a how-to question is escalated; its acknowledgment may
+    # still offer the best sections, clearly labelled as possibly helpful.
+    suggest_links: bool = True
+    max_suggestions: int = field(default=3, metadata={"min": 1, "max": 3})
 
 
 @dataclass(frozen=True)

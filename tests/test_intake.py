@@ -1,0 +1,77 @@
+"""Intake isolation: a mail that fails anywhere is kept, and the store stays consistent."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from pathlib import Path
+
+from desk import services
+from desk.config import load_config
+from desk.intake import IntakeService
+from desk.services import with_work_dir
+from mailer import TemplateRenderer
+from mailer.compose import TEMPLATE_DIR
+from triage import AttachmentVault
+from triage.rules import PolicySettingsView
+
+
+def request() -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Анна <anna@client.ru>"
+    msg["To"] = "support@empldocs.ru"
+    msg["Subject"] = "Вопрос по подписанию"
+    msg["Message-ID"] = "<q1@client.ru>"
+    msg.set_content("Как подписать документ УНЭП в личном кабинете? Не нашла кнопку.")
+    return msg.as_bytes()
+
+
+def test_a_failure_after_parsing_quarantines_the_mail_and_commits_nothing_else(
+    tmp_path: Path,
+) -> None:
+    config = with_work_dir(load_config(environ={}), tmp_path)
+    store = services.open_store(config)
+    broken_templates = tmp_path / "templates"
+    broken_templates.mkdir()
+    intake = IntakeService(
+        store,
+        None,
+        AttachmentVault(tmp_path / "attachments"),
+        config.desk,
+        config.decision,
+        PolicySettingsView(config.policy.editions, "3.4.2", "3.2.0"),
+        renderer=TemplateRenderer(broken_templates),
+    )
+    result = intake.process(request(), "k1")
+    assert result.outcome == "quarantined"
+    assert "template 'acknowledgment' not found" in result.detail
+    assert store.list_tickets() == [] and store.outbox() == []
+    [kept] = store.quarantined()
+    assert kept["size"] == len(request())
+    assert intake.process(request(), "k1").outcome == "already_processed"
+
+
+def test_acknowledgment_offers_possibly_helpful_links_clearly_labelled() -> None:
+    rendered = TemplateRenderer(TEMPLATE_DIR).render(
+        "acknowledgment",
+        {
+            "ticket_number": "WA-000007",
+            "customer_name": "Анна",
+            "original_subject": "Вопрос",
+            "received_at": "24.11.2026 10:00",
+            "support_address": "support@empldocs.ru",
+            "docs_url": "https://padocs.empldocs.app/",
+            "notices": [],
+            "suggestions": [
+                {
+                    "title": "Подписание УНЭП",
+                    "url": "https://padocs.empldocs.app/e/#u",
+                    "breadcrumb": "",
+                    "excerpt": "",
+                }
+            ],
+        },
+    )
+    assert rendered.subject.startswith("[WA-000007]")
+    assert "возможно, вам помогут эти разделы" in rendered.text
+    assert "могут не подойти" in rendered.text
+    assert "https://padocs.empldocs.app/e/#u" in rendered.text
