@@ -22,6 +22,7 @@ from faq_index import (
 )
 from faq_index.confidence import ConfidenceModel
 from faq_index.evaluate import load_questions
+from faq_index.extract import ExtractionRules
 from faq_index.fitting import FitReport, fit_index, save_fit
 from faq_index.index import load_embedding_cache
 from faq_index.releases import ReleaseInfo, release_info
@@ -147,8 +148,9 @@ def build_index(
     Embeddings of sections whose text did not change are taken from the previous
     index, so a rebuild embeds only what is new.
     """
+    rules = ExtractionRules(config.index.content_selectors, config.index.boilerplate_selectors)
     sections, source_hash = sections_from_crawl(
-        config.crawl.directory, config.crawl.public_base_url
+        config.crawl.directory, config.crawl.public_base_url, rules
     )
     embedder, status = load_embedder(config.index.semantic_model)
     if status:

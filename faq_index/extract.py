@@ -65,21 +65,57 @@ def page_url(soup: BeautifulSoup, fetched_url: str) -> str:
     return fetched_url
 
 
-def extract_sections(html: str, fetched_url: str) -> list[Section]:
+@dataclass(frozen=True)
+class ExtractionRules:
+    """Site-specific selectors, tried before the generic defaults."""
+
+    content: tuple[str, ...] = ()
+    boilerplate: tuple[str, ...] = ()
+
+
+GENERIC_RULES = ExtractionRules()
+
+
+def extract_sections(
+    html: str, fetched_url: str, rules: ExtractionRules = GENERIC_RULES
+) -> list[Section]:
     soup = BeautifulSoup(html, "lxml")
     url = page_url(soup, fetched_url)
     breadcrumb = _breadcrumb(soup)
-    main = _main_content(soup)
-    for selector in BOILERPLATE_SELECTORS:
+    main = _main_content(soup, rules.content)
+    for selector in (*BOILERPLATE_SELECTORS, *rules.boilerplate):
         for node in main.select(selector):
             node.decompose()
     h1 = main.find("h1")
     page_title = _clean(h1.get_text(" ")) if isinstance(h1, Tag) else _document_title(soup)
+    _faq_blocks_as_headings(main)
     return _split(main, url, page_title, breadcrumb)
 
 
-def _main_content(soup: BeautifulSoup) -> Tag:
-    for selector in MAIN_SELECTORS:
+def _faq_blocks_as_headings(main: Tag) -> None:
+    """One section per question in FAQ markup that has no headings of its own.
+
+    Covers <details><summary>, <dl><dt>/<dd> and schema.org FAQPage microdata
+    (itemprop="name" inside itemtype=".../Question").
+    """
+    questions: list[Tag] = []
+    for summary in main.select("details > summary"):
+        questions.append(summary)
+    for term in main.select("dl > dt"):
+        questions.append(term)
+    for name in main.select("[itemtype$='/Question'] [itemprop=name]"):
+        questions.append(name)
+    for node in questions:
+        if node.find(SECTION_HEADINGS):
+            continue
+        owner = node.find_parent(["details"]) if node.name == "summary" else None
+        anchor = node.get("id") or (owner.get("id") if owner is not None else None)
+        node.name = "h3"
+        node.attrs = {"id": str(anchor)} if anchor else {}
+
+
+def _main_content(soup: BeautifulSoup, extra: tuple[str, ...] = ()) -> Tag:
+    for selector in (*extra, *MAIN_SELECTORS):
         found = soup.select_one(selector)
         if found is not None and len(found.get_text(strip=True)) > 80:
             return found

@@ -38,7 +38,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from faq_index.crawl import PDF_TYPE, load_crawl
 from faq_index.errors import IndexStoreError
-from faq_index.extract import Section, extract_sections
+from faq_index.extract import GENERIC_RULES, ExtractionRules, Section, extract_sections
 from faq_index.pdf import extract_pdf_sections
 from faq_index.semantic import Embedder, content_key, embed_with_cache
 from faq_index.settings import IndexSettings
@@ -447,7 +447,9 @@ def _write_json(path: Path, data: object) -> None:
     tmp.replace(path)
 
 
-def sections_from_crawl(crawl_dir: Path, public_base: str) -> tuple[list[Section], str]:
+def sections_from_crawl(
+    crawl_dir: Path, public_base: str, rules: ExtractionRules = GENERIC_RULES
+) -> tuple[list[Section], str]:
     """All sections of the crawled pages, with public URLs, and a hash of the crawl."""
     start_url, pages = load_crawl(crawl_dir)
     digest = hashlib.sha256()
@@ -458,7 +460,7 @@ def sections_from_crawl(crawl_dir: Path, public_base: str) -> tuple[list[Section
         if page.content_type == PDF_TYPE:
             extracted = extract_pdf_sections(body, page.url)
         else:
-            extracted = extract_sections(body.decode("utf-8", errors="replace"), page.url)
+            extracted = extract_sections(body.decode("utf-8", errors="replace"), page.url, rules)
         for section in extracted:
             url = public_url(section.url, start_url, public_base)
             key = f"{url}#{section.anchor}"

