@@ -98,6 +98,10 @@ def _faq_blocks_as_headings(main: Tag) -> None:
     Covers <details><summary>, <dl><dt>/<dd> and schema.org FAQPage microdata
     (itemprop="name" inside itemtype=".../Question").
     """
+    if main.find(SECTION_HEADINGS):
+        # A page with headings is already split; its <details> are collapsible notes
+        # and its <dl> a glossary, both belonging to the section around them.
+        return
     questions: list[Tag] = []
     for summary in main.select("details > summary"):
         questions.append(summary)

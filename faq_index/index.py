@@ -463,7 +463,7 @@ def sections_from_crawl(
             extracted = extract_sections(body.decode("utf-8", errors="replace"), page.url, rules)
         for section in extracted:
             url = public_url(section.url, start_url, public_base)
-            key = f"{url}#{section.anchor}"
+            key = f"{url}#{section.anchor}#{section.title}"
             if key in seen_urls:
                 continue
             seen_urls.add(key)

@@ -78,3 +78,17 @@ def test_semantic_signal_matches_meaning_without_shared_words(tmp_path: Path) ->
     scores = index.scores("подпись не получается поставить")
     assert scores.semantic is not None
     assert int(scores.semantic.argmax()) == 1
+
+
+def test_every_labelled_answer_link_exists_in_the_index_of_the_snapshot(
+    indexed_config: Config,
+) -> None:
+    from faq_index.evaluate import load_questions
+
+    index = services.load_index(indexed_config)
+    assert index is not None
+    links = {s.link for s in index.sections}
+    pages = {s.url for s in index.sections}
+    answers = {a for q in load_questions(indexed_config.index.questions) for a in q.answers}
+    missing = sorted(a for a in answers if a not in links and a not in pages)
+    assert missing == []
