@@ -17,7 +17,7 @@ from desk.demo import DemoError, run_demo
 from faq_index import FaqIndexError, IndexStoreError, crawl_progress_bar
 from faq_index.evaluate import evaluate_retrieval, load_questions
 from mailer import MailerError, parse_mail, read_eml_folder
-from triage import RequestClassifier, TriageError, evaluate, load_requests
+from triage import RequestClassifier, TicketStore, TriageError, evaluate, load_requests
 
 log = logging.getLogger("triage")
 
@@ -266,6 +266,33 @@ def print_classifier_eval(config: Config, as_json: bool) -> int:
     return 0
 
 
+def _cmd_explain(config: Config, args: argparse.Namespace) -> int:
+    store = TicketStore.open_read_only(config.store.database, config.desk.ticket_prefix)
+    try:
+        intake = services.intake_service(config, store, services.load_models(config))
+        assessment = intake.assess(parse_mail(Path(args.file).read_bytes()))
+    finally:
+        store.close()
+    report = assessment.as_dict()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+        return 0
+    print(
+        f"decision: {report['outcome']}"
+        + (f" (joins {report['ticket']})" if report["ticket"] else "")
+    )
+    print(f"why:      {report['summary']}")
+    for reason in report["reasons"]:
+        print(f"  reason  {reason['code']}: {reason['detail']}")
+    for finding in report["findings"]:
+        mark = "ok  " if finding["satisfied"] else ("MISS" if finding["blocking"] else "note")
+        print(f"  {mark}    {finding['code']}: {finding['detail']}")
+    for link in report["links"]:
+        print(f"  link    {link['score']:.3f}  {link['link']}")
+    print("nothing was stored or sent")
+    return 0
+
+
 def _cmd_demo(config: Config, args: argparse.Namespace) -> int:
     run_demo(config)
     return 0
@@ -327,6 +354,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="one JSON object instead of text")
     p.set_defaults(func=_cmd_parse)
+
+    p = sub.add_parser(
+        "explain", help="show what the desk would decide for a mail, and why; changes nothing"
+    )
+    p.add_argument("file", help="the .eml file")
+    p.add_argument("--json", action="store_true", help="one JSON object instead of text")
+    p.set_defaults(func=_cmd_explain)
 
     p = sub.add_parser("tickets", help="list tickets and quarantined mail")
     p.set_defaults(func=_cmd_tickets)

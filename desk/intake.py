@@ -8,6 +8,7 @@ crash leaves either all of it or none of it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import traceback
@@ -64,6 +65,33 @@ class IntakeResult:
     @property
     def changed_anything(self) -> bool:
         return self.outcome not in ("already_processed", "duplicate")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the desk concluded about one mail, before anything is stored or sent."""
+
+    ticket: Ticket | None
+    evidence: Evidence
+    decision: Decision
+    lookup: Lookup
+
+    def as_dict(self) -> dict[str, Any]:
+        decision, evidence = self.decision, self.evidence
+        return {
+            "outcome": decision.outcome.value,
+            "ticket": self.ticket.number if self.ticket else None,
+            "summary": decision.summary(),
+            "reasons": [reason.as_dict() for reason in decision.reasons],
+            "findings": [finding.as_dict() for finding in decision.findings or evidence.findings],
+            "prediction": dataclasses.asdict(evidence.prediction) if evidence.prediction else None,
+            "answer_probability": self.lookup.probability,
+            "probability_threshold": self.lookup.threshold,
+            "links": [
+                {"link": hit.link, "title": hit.section.title, "score": hit.score, **hit.signals}
+                for hit in decision.links or evidence.hits
+            ],
+        }
 
 
 def question_text(mail: ParsedMail) -> str:
@@ -128,32 +156,9 @@ class IntakeService:
             return IntakeResult(
                 source_key, "duplicate", sender=mail.sender.email, subject=mail.subject
             )
-        ticket, matched_by = self._thread(mail)
-        automatic = tuple(
-            automatic_reasons(mail, self.desk.message_id_domain, self.desk.support_address)
-        )
-        lookup = Lookup([], None, None)
-        prediction = None
-        if ticket is None and not automatic:
-            question = question_text(mail)
-            if self.docs is not None:
-                lookup = self.docs.lookup(question, k=max(5, self.decision_settings.max_links))
-            if self.classifier is not None:
-                prediction = self.classifier.predict([question])[0]
-        evidence = Evidence(
-            ticket_number=ticket.number if ticket else None,
-            matched_by=matched_by,
-            automatic=automatic,
-            hits=tuple(lookup.hits),
-            prediction=prediction,
-            index_available=self.docs is not None,
-            answer_probability=lookup.probability,
-            probability_threshold=lookup.threshold,
-            retrieval_signals=lookup.signals,
-            findings=tuple(check_request(self._content(mail, ticket), self.policy)),
-            ticket_status=ticket.status if ticket else None,
-        )
-        decision = decide(evidence, self.decision_settings)
+        assessment = self.assess(mail)
+        ticket, evidence, decision = assessment.ticket, assessment.evidence, assessment.decision
+        prediction, lookup = evidence.prediction, assessment.lookup
         if decision.outcome is Outcome.IGNORE:
             reason = decision.reasons[0].detail
             return self._quarantine(raw, source_key, f"automatic mail: {reason}")
@@ -181,6 +186,35 @@ class IntakeService:
             lookup.probability,
             decision.summary(),
         )
+
+    def assess(self, mail: ParsedMail) -> Assessment:
+        """Everything the desk would conclude about this mail; reads the store, writes nothing."""
+        ticket, matched_by = self._thread(mail)
+        automatic = tuple(
+            automatic_reasons(mail, self.desk.message_id_domain, self.desk.support_address)
+        )
+        lookup = Lookup([], None, None)
+        prediction = None
+        if ticket is None and not automatic:
+            question = question_text(mail)
+            if self.docs is not None:
+                lookup = self.docs.lookup(question, k=max(5, self.decision_settings.max_links))
+            if self.classifier is not None:
+                prediction = self.classifier.predict([question])[0]
+        evidence = Evidence(
+            ticket_number=ticket.number if ticket else None,
+            matched_by=matched_by,
+            automatic=automatic,
+            hits=tuple(lookup.hits),
+            prediction=prediction,
+            index_available=self.docs is not None,
+            answer_probability=lookup.probability,
+            probability_threshold=lookup.threshold,
+            retrieval_signals=lookup.signals,
+            findings=tuple(check_request(self._content(mail, ticket), self.policy)),
+            ticket_status=ticket.status if ticket else None,
+        )
+        return Assessment(ticket, evidence, decide(evidence, self.decision_settings), lookup)
 
     def _content(self, mail: ParsedMail, ticket: Ticket | None) -> RequestContent:
         """The customer's side of the thread, this mail included, for the policy rules."""

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
 
 from desk import services
 from desk.config import Config
+from tests.conftest import SAMPLE_MAIL_DIR
 from tests.servers import SmtpSink
 from tests.test_end_to_end import CUSTOMER, PNG, append, poll
 
@@ -80,3 +85,30 @@ def test_incomplete_problem_report_is_clarified_then_accepted(
         assert outcomes == ["clarify", "escalate"]
     finally:
         store.close()
+
+
+def test_explain_shows_the_decision_and_changes_nothing(
+    desk_config: Config, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desk.cli import main
+
+    store = services.open_store(desk_config)
+    store.close()
+    database = desk_config.store.database
+    before = database.read_bytes()
+    mail = tmp_path / "report.eml"
+    mail.write_bytes((SAMPLE_MAIL_DIR / "13-payslip-error-500-bare-bmp.eml").read_bytes())
+    env = {
+        "TRIAGE_STORE_DATABASE": str(database),
+        "TRIAGE_INDEX_DIRECTORY": str(desk_config.index.directory),
+        "TRIAGE_CLASSIFIER_MODEL_DIR": str(desk_config.classifier.model_dir),
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        assert main(["explain", str(mail), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["outcome"] == "clarify"
+    missing = {f["code"] for f in report["findings"] if not f["satisfied"] and f["blocking"]}
+    assert missing == {"version", "bmp_not_packed"}
+    assert database.read_bytes() == before

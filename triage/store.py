@@ -108,6 +108,26 @@ class TicketStore:
             raise StoreError(f"cannot open ticket store {path}: {exc}") from exc
         return cls(db, ticket_prefix)
 
+    @classmethod
+    def open_read_only(cls, path: Path, ticket_prefix: str = "WA") -> TicketStore:
+        """The store at ``path`` without write access; an empty one if there is none yet.
+
+        For looking without touching: `triage explain` threads a mail onto the real
+        tickets but can change nothing.
+        """
+        try:
+            if not path.exists():
+                db = Database(memory=True)
+                migrations.apply(db)
+                return cls(db, ticket_prefix)
+            conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+            db = Database(conn)
+            if migrations.pending(db):
+                raise StoreError(f"ticket store {path} needs migrating; run any writing command")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open ticket store {path} read-only: {exc}") from exc
+        return cls(db, ticket_prefix)
+
     def close(self) -> None:
         self.db.close()
 
