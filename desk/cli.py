@@ -9,9 +9,11 @@ import logging
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from desk import services
+from desk.clients_csv import export_clients, import_clients
 from desk.config import Config, ConfigError, load_config
 from desk.demo import DemoError, run_demo
 from faq_index import FaqIndexError, IndexStoreError, crawl_progress_bar
@@ -298,13 +300,35 @@ def _cmd_demo(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_tickets(config: Config, args: argparse.Namespace) -> int:
+def _cmd_clients(config: Config, args: argparse.Namespace) -> int:
     store = services.open_store(config)
     try:
-        for ticket in store.list_tickets():
+        if args.action == "import":
+            count = import_clients(store, Path(args.file))
+            print(f"imported {count} clients from {args.file}")
+        else:
+            text = export_clients(store)
+            if args.file:
+                Path(args.file).write_text(text, encoding="utf-8")
+            else:
+                print(text, end="")
+    finally:
+        store.close()
+    return 0
+
+
+def _cmd_tickets(config: Config, args: argparse.Namespace) -> int:
+    store = services.open_store(config)
+    now = datetime.now(UTC).isoformat()
+    try:
+        tickets = store.queue() if args.queue else store.list_tickets()
+        for ticket in tickets:
             acknowledged = "ack" if ticket.acknowledged_at else "NOT CONFIRMED"
+            due = ticket.first_response_due or ""
+            breach = "BREACHED" if due and due < now and ticket.status == "open" else ""
             print(
                 f"{ticket.number}  {ticket.status:24} {acknowledged:13} "
+                f"{(ticket.sla_plan or '-'):10} {due[:16]:16} {breach:8} "
                 f"{ticket.requester_email:32} {ticket.subject}"
             )
         for row in store.quarantined():
@@ -362,7 +386,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object instead of text")
     p.set_defaults(func=_cmd_explain)
 
+    p = sub.add_parser("clients", help="import or export the client registry (CSV)")
+    p.add_argument("action", choices=["import", "export"])
+    p.add_argument("file", nargs="?", help="CSV file (export: default standard output)")
+    p.set_defaults(func=_cmd_clients)
+
     p = sub.add_parser("tickets", help="list tickets and quarantined mail")
+    p.add_argument("--queue", action="store_true", help="open tickets by SLA deadline")
     p.set_defaults(func=_cmd_tickets)
 
     p = sub.add_parser("train", help="train the category and intent classifier")

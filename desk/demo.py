@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from desk.clients_csv import import_clients
 from desk.config import Config
 from desk.docs_server import SnapshotServer
 from desk.intake import IntakeResult
@@ -71,6 +72,8 @@ def run_demo(config: Config, say: Callable[[str], None] = print) -> list[DemoRow
     say(f"Trained the request classifier (test macro-F1: {scores})")
     store = open_store(demo)
     try:
+        clients = import_clients(store, config.sla.clients_file)
+        say(f"Imported {clients} clients from {config.sla.clients_file}")
         intake = intake_service(demo, store, load_models(demo))
         rows = [
             DemoRow(eml.path.name, intake.process(eml.raw, eml.source_key))

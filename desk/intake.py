@@ -13,6 +13,7 @@ import hashlib
 import logging
 import traceback
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from faq_index import DocsAnswerer, Lookup, SearchHit
@@ -44,7 +45,15 @@ from triage import (
     find_ticket_number,
 )
 from triage.rules import AttachedFile, PolicySettingsView, RequestContent, check_request
-from triage.store import STATUS_ANSWERED, STATUS_AWAITING_CLARIFICATION, STATUS_NEW, STATUS_OPEN
+from triage.settings import SlaSettings
+from triage.sla import BASIC, BusinessClock, Client, assign_plan, deadlines
+from triage.store import (
+    STATUS_ANSWERED,
+    STATUS_AWAITING_CLARIFICATION,
+    STATUS_NEW,
+    STATUS_OPEN,
+    now_iso,
+)
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +103,10 @@ class Assessment:
         }
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def question_text(mail: ParsedMail) -> str:
     """Subject and what the customer wrote now (no quoted thread, no signature)."""
     return f"{mail.subject}\n{mail.new_text}"
@@ -114,6 +127,7 @@ class IntakeService:
         policy: PolicySettingsView,
         classifier: RequestClassifier | None = None,
         renderer: TemplateRenderer | None = None,
+        sla: SlaSettings | None = None,
     ) -> None:
         self.store = store
         self.docs = docs
@@ -121,6 +135,8 @@ class IntakeService:
         self.desk = desk
         self.decision_settings = decision
         self.policy = policy
+        self.sla = sla or SlaSettings()
+        self.clock = BusinessClock(self.sla)
         self.classifier = classifier
         self.renderer = renderer or TemplateRenderer()
 
@@ -245,6 +261,7 @@ class IntakeService:
     ) -> Ticket:
         if ticket is None:
             ticket = self.store.create_ticket(mail.subject, mail.sender.email, mail.sender.name)
+            self._assign_sla(ticket, mail, decision)
         message_row = self.store.add_message(
             ticket.id, _new_message(mail, source_key), _records(mail)
         )
@@ -277,12 +294,15 @@ class IntakeService:
                 "first_request": ticket.status == STATUS_NEW,
             }
             self._enqueue(ticket, mail, "clarification", context)
+            if ticket.status != STATUS_AWAITING_CLARIFICATION:
+                self.store.pause_sla(ticket.id, now_iso())
             self.store.set_status(
                 ticket.id, STATUS_AWAITING_CLARIFICATION, "required information missing"
             )
         elif ticket.status == STATUS_AWAITING_CLARIFICATION:
             context = {"notices": [f.request_ru for f in decision.notices]}
             self._enqueue(ticket, mail, "accepted", context)
+            self._resume_sla(self.store.ticket_by_id(ticket.id))
             self.store.set_status(ticket.id, STATUS_OPEN, "clarification received")
         else:
             suggestions = self._suggestions(decision)
@@ -297,6 +317,41 @@ class IntakeService:
                 )
             self.store.set_status(ticket.id, STATUS_OPEN, "escalated to an agent")
         return ticket
+
+    def _assign_sla(self, ticket: Ticket, mail: ParsedMail, decision: Decision) -> None:
+        """P1/P8: identify the client by INN or sender, and set the plan and deadlines."""
+        inns = [
+            inn
+            for finding in decision.findings
+            if finding.code == "inn" and finding.satisfied
+            for inn in finding.data.get("inn", [])
+        ]
+        client = self.store.client_by_inn(inns[0]) if inns else None
+        if client is None and inns:
+            client = self.store.save_client(
+                Client(0, "клиент не идентифицирован", inns[0], "", BASIC, (), (), False)
+            )
+        if client is None:
+            client = self.store.client_by_sender(mail.sender.email)
+        results = [v for k, v in mail.headers if k.lower() == "authentication-results"]
+        assignment = assign_plan(client, mail.sender.email, results)
+        first, resolution = deadlines(self.clock, self.sla, assignment.plan, _utc_now())
+        self.store.set_sla(ticket.id, assignment, first.isoformat(), resolution.isoformat())
+
+    def _resume_sla(self, ticket: Ticket) -> None:
+        """The SLA clock stood still while the ticket waited for the customer."""
+        if not ticket.sla_paused_at:
+            return
+        paused = self.clock.between(datetime.fromisoformat(ticket.sla_paused_at), _utc_now())
+
+        def shift(due: str | None) -> str | None:
+            if not due:
+                return due
+            return self.clock.add(datetime.fromisoformat(due), paused).isoformat()
+
+        self.store.resume_sla(
+            ticket.id, shift(ticket.first_response_due), shift(ticket.resolution_due)
+        )
 
     def _suggestions(self, decision: Decision) -> tuple[SearchHit, ...]:
         """Links offered as "may help" in the acknowledgment of an unconfident how-to question."""

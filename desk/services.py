@@ -117,6 +117,7 @@ def intake_service(config: Config, store: TicketStore, models: Models) -> Intake
         config.decision,
         policy_view(config, index),
         classifier,
+        sla=config.sla,
     )
 
 

@@ -83,6 +83,10 @@ def test_incomplete_problem_report_is_clarified_then_accepted(
         assert '"to": "open"' in statuses[-1]
         outcomes = [d["outcome"] for d in store.decisions(ticket.id)]
         assert outcomes == ["clarify", "escalate"]
+        kinds = [e["kind"] for e in store.events(ticket.id)]
+        assert kinds.index("sla_assigned") < kinds.index("sla_paused") < kinds.index("sla_resumed")
+        assert ticket.sla_plan == "basic" and ticket.sla_paused_at is None
+        assert ticket.sla_reason is not None and "not identified" in ticket.sla_reason
     finally:
         store.close()
 

@@ -125,6 +125,32 @@ def _archive_members(db: Database) -> None:
     db.execute("ALTER TABLE decisions ADD COLUMN findings TEXT NOT NULL DEFAULT '[]'")
 
 
+@migrations(name="0004_clients_and_sla")
+def _clients_and_sla(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE clients (
+            id INTEGER PRIMARY KEY,
+            organisation TEXT NOT NULL,
+            inn TEXT NOT NULL UNIQUE,
+            licence TEXT NOT NULL DEFAULT '',
+            sla_plan TEXT NOT NULL DEFAULT 'basic',
+            addresses TEXT NOT NULL DEFAULT '',
+            domains TEXT NOT NULL DEFAULT '',
+            identified INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        ALTER TABLE tickets ADD COLUMN client_id INTEGER REFERENCES clients(id);
+        ALTER TABLE tickets ADD COLUMN sla_plan TEXT;
+        ALTER TABLE tickets ADD COLUMN sla_reason TEXT;
+        ALTER TABLE tickets ADD COLUMN first_response_due TEXT;
+        ALTER TABLE tickets ADD COLUMN resolution_due TEXT;
+        ALTER TABLE tickets ADD COLUMN sla_paused_at TEXT
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     """Statement by statement: executescript() would commit the migration's transaction."""
     for statement in script.split(";"):

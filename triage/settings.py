@@ -37,6 +37,18 @@ class PolicySettings:
 
 
 @dataclass(frozen=True)
+class SlaSettings:
+    timezone: str = "Europe/Moscow"
+    workday_start: str = field(default="09:00", metadata={"pattern": r"\d{2}:\d{2}"})
+    workday_end: str = field(default="18:00", metadata={"pattern": r"\d{2}:\d{2}"})
+    commercial_first_response_hours: float = field(default=4.0, metadata={"min": 0.1})
+    commercial_resolution_hours: float = field(default=24.0, metadata={"min": 0.1})
+    basic_first_response_hours: float = field(default=16.0, metadata={"min": 0.1})
+    basic_resolution_hours: float = field(default=80.0, metadata={"min": 0.1})
+    clients_file: Path = Path(__file__).resolve().parent.parent / "data/clients.csv"
+
+
+@dataclass(frozen=True)
 class ClassifierSettings:
     model_dir: Path = Path("var/model")
     training_set: Path = Path(__file__).resolve().parent.parent / "data/labelled/requests.jsonl"

@@ -8,6 +8,7 @@ its acknowledgment are committed together or not at all.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from sqlite_utils import Database
 
 from triage._schema import migrations
 from triage.errors import StoreError, TicketNotFoundError
+from triage.sla import Client, SlaAssignment
 
 STATUS_NEW = "new"
 STATUS_OPEN = "open"
@@ -47,6 +49,12 @@ class Ticket:
     acknowledged_at: str | None
     category: str | None = None
     intent: str | None = None
+    client_id: int | None = None
+    sla_plan: str | None = None
+    sla_reason: str | None = None
+    first_response_due: str | None = None
+    resolution_due: str | None = None
+    sla_paused_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +222,84 @@ class TicketStore:
 
     def list_tickets(self) -> list[Ticket]:
         return [Ticket(**row) for row in self.db.query("SELECT * FROM tickets ORDER BY id")]
+
+    def queue(self) -> list[Ticket]:
+        """Tickets an agent must act on, the nearest first-response deadline first."""
+        rows = self.db.query(
+            "SELECT * FROM tickets WHERE status = 'open' "
+            "ORDER BY first_response_due IS NULL, first_response_due, id"
+        )
+        return [Ticket(**row) for row in rows]
+
+    # -- clients and SLA ----------------------------------------------------------
+
+    def save_client(self, client: Client) -> Client:
+        """Insert or update the client with this INN; returns it with its id."""
+        record = {
+            "organisation": client.organisation,
+            "inn": client.inn,
+            "licence": client.licence,
+            "sla_plan": client.sla_plan,
+            "addresses": " ".join(client.addresses),
+            "domains": " ".join(client.domains),
+            "identified": int(client.identified),
+        }
+        existing = self.client_by_inn(client.inn)
+        if existing is None:
+            row_id = self._insert("clients", {**record, "created_at": now_iso()})
+        else:
+            row_id = existing.id
+            self.db.table("clients").update(row_id, record)
+        return dataclasses.replace(client, id=row_id)
+
+    def clients(self) -> list[Client]:
+        return [_client(row) for row in self.db.query("SELECT * FROM clients ORDER BY id")]
+
+    def client_by_inn(self, inn: str) -> Client | None:
+        rows = list(self.db.query("SELECT * FROM clients WHERE inn = ?", [inn]))
+        return _client(rows[0]) if rows else None
+
+    def client_by_sender(self, address: str) -> Client | None:
+        """The identified client that registered this address, else its domain."""
+        address = address.lower()
+        domain = address.rsplit("@", 1)[-1]
+        for client in self.clients():
+            if client.identified and address in client.addresses:
+                return client
+        for client in self.clients():
+            if client.identified and domain in client.domains:
+                return client
+        return None
+
+    def set_sla(
+        self, ticket_id: int, assignment: SlaAssignment, first: str, resolution: str
+    ) -> None:
+        self.db.table("tickets").update(
+            ticket_id,
+            {
+                "client_id": assignment.client.id if assignment.client else None,
+                "sla_plan": assignment.plan,
+                "sla_reason": assignment.reason,
+                "first_response_due": first,
+                "resolution_due": resolution,
+            },
+        )
+        self.record_event(
+            ticket_id,
+            "sla_assigned",
+            {"plan": assignment.plan, "reason": assignment.reason, "first_response_due": first},
+        )
+
+    def pause_sla(self, ticket_id: int, at: str) -> None:
+        self.db.table("tickets").update(ticket_id, {"sla_paused_at": at})
+        self.record_event(ticket_id, "sla_paused", {"at": at})
+
+    def resume_sla(self, ticket_id: int, first: str | None, resolution: str | None) -> None:
+        self.db.table("tickets").update(
+            ticket_id,
+            {"sla_paused_at": None, "first_response_due": first, "resolution_due": resolution},
+        )
+        self.record_event(ticket_id, "sla_resumed", {"first_response_due": first})
 
     # -- messages, events, decisions ---------------------------------------------
 
@@ -451,6 +537,19 @@ class TicketStore:
                 "mail_failed",
                 {"outbox_id": mail.id, "error": error, "permanent": permanent},
             )
+
+
+def _client(row: dict[str, Any]) -> Client:
+    return Client(
+        id=row["id"],
+        organisation=row["organisation"],
+        inn=row["inn"],
+        licence=row["licence"],
+        sla_plan=row["sla_plan"],
+        addresses=tuple(row["addresses"].split()),
+        domains=tuple(row["domains"].split()),
+        identified=bool(row["identified"]),
+    )
 
 
 def _outbox_mail(row: dict[str, Any]) -> OutboxMail:
