@@ -300,6 +300,19 @@ def _cmd_demo(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_release(config: Config, args: argparse.Namespace) -> int:
+    store = services.open_store(config)
+    try:
+        intake = services.intake_service(config, store, services.load_models(config))
+        result = intake.release(args.id)
+        if config.poll.send_after_poll:
+            services.send_outbox(config, store)
+    finally:
+        store.close()
+    print(f"quarantine #{args.id}: {result.outcome} {result.ticket_number or ''} {result.detail}")
+    return 0 if result.outcome != "quarantined" else 1
+
+
 def _cmd_clients(config: Config, args: argparse.Namespace) -> int:
     store = services.open_store(config)
     try:
@@ -385,6 +398,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the .eml file")
     p.add_argument("--json", action="store_true", help="one JSON object instead of text")
     p.set_defaults(func=_cmd_explain)
+
+    p = sub.add_parser(
+        "release",
+        help="process a quarantined mail as a person's mail (spam false positive, fixed parser)",
+    )
+    p.add_argument("id", type=int, help="quarantine number, as `triage tickets` shows it")
+    p.set_defaults(func=_cmd_release)
 
     p = sub.add_parser("clients", help="import or export the client registry (CSV)")
     p.add_argument("action", choices=["import", "export"])

@@ -26,6 +26,7 @@ from mailer import (
     automatic_reasons,
     new_message_id,
     parse_mail,
+    spam_verdict,
     split_reply,
 )
 from triage import (
@@ -140,7 +141,9 @@ class IntakeService:
         self.classifier = classifier
         self.renderer = renderer or TemplateRenderer()
 
-    def process(self, raw: bytes, source_key: str) -> IntakeResult:
+    def process(self, raw: bytes, source_key: str, released: bool = False) -> IntakeResult:
+        """Run one raw mail through the desk. ``released``: an agent vouched for it, so
+        spam and machine-mail verdicts are not applied."""
         if self.store.source_processed(source_key):
             return IntakeResult(source_key, "already_processed")
         try:
@@ -148,7 +151,7 @@ class IntakeService:
         except MailParseError as exc:
             return self._quarantine(raw, source_key, f"unparseable: {exc}")
         try:
-            return self._process_parsed(mail, raw, source_key)
+            return self._process_parsed(mail, raw, source_key, released)
         except MailParseError as exc:
             return self._quarantine(raw, source_key, f"unparseable: {exc}")
         except StoreError:
@@ -165,14 +168,40 @@ class IntakeService:
         log.warning("quarantined %s: %s", source_key, reason)
         return IntakeResult(source_key, "quarantined", detail=reason)
 
-    def _process_parsed(self, mail: ParsedMail, raw: bytes, source_key: str) -> IntakeResult:
+    def release(self, quarantine_id: int) -> IntakeResult:
+        """Process a quarantined mail as a person's mail (P16: a false positive)."""
+        entry = self.store.quarantine_entry(quarantine_id)
+        if entry["released_at"]:
+            return IntakeResult(str(entry["source_key"]), "already_processed")
+        try:
+            parse_mail(entry["raw"])
+        except MailParseError as exc:
+            with self.store.transaction():
+                self.store.update_quarantine_reason(quarantine_id, f"unparseable: {exc}")
+            return IntakeResult(str(entry["source_key"]), "quarantined", detail=str(exc))
+        result = self.process(entry["raw"], f"release:{quarantine_id}", released=True)
+        if result.outcome != "quarantined":
+            with self.store.transaction():
+                self.store.mark_released(quarantine_id, result.ticket_number)
+        return result
+
+    def _process_parsed(
+        self, mail: ParsedMail, raw: bytes, source_key: str, released: bool = False
+    ) -> IntakeResult:
         if self.store.message_known(mail.message_id):
             with self.store.transaction():
                 self.store.mark_source_processed(source_key, mail.message_id, "duplicate", None)
             return IntakeResult(
                 source_key, "duplicate", sender=mail.sender.email, subject=mail.subject
             )
-        assessment = self.assess(mail)
+        if not released:
+            verdict = spam_verdict(mail)
+            if verdict.is_spam:
+                reasons = "; ".join(verdict.reasons)
+                return self._quarantine(
+                    raw, source_key, f"spam (score {verdict.score:g}): {reasons}"
+                )
+        assessment = self.assess(mail, released)
         ticket, evidence, decision = assessment.ticket, assessment.evidence, assessment.decision
         prediction, lookup = evidence.prediction, assessment.lookup
         if decision.outcome is Outcome.IGNORE:
@@ -203,11 +232,15 @@ class IntakeService:
             decision.summary(),
         )
 
-    def assess(self, mail: ParsedMail) -> Assessment:
+    def assess(self, mail: ParsedMail, released: bool = False) -> Assessment:
         """Everything the desk would conclude about this mail; reads the store, writes nothing."""
         ticket, matched_by = self._thread(mail)
-        automatic = tuple(
-            automatic_reasons(mail, self.desk.message_id_domain, self.desk.support_address)
+        automatic = (
+            ()
+            if released
+            else tuple(
+                automatic_reasons(mail, self.desk.message_id_domain, self.desk.support_address)
+            )
         )
         lookup = Lookup([], None, None)
         prediction = None

@@ -15,6 +15,7 @@ from mailer.message import Address, Attachment, ParsedMail
 from mailer.parse import parse_mail
 from mailer.quotes import ReplyParts, split_reply
 from mailer.settings import ImapSettings, SmtpSettings
+from mailer.spam import SpamVerdict, spam_verdict
 from mailer.transport import DirectoryTransport, SmtpTransport, Transport, make_transport
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "ReplyParts",
     "SmtpSettings",
     "SmtpTransport",
+    "SpamVerdict",
     "TemplateRenderer",
     "Transport",
     "automatic_reasons",
@@ -43,5 +45,6 @@ __all__ = [
     "new_message_id",
     "parse_mail",
     "read_eml_folder",
+    "spam_verdict",
     "split_reply",
 ]

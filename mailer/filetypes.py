@@ -19,6 +19,7 @@ _SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "application/x-ole-storage"),
     (b"\x78\x9f\x3e\x22", 0, "application/ms-tnef"),
     (b"WEBP", 8, "image/webp"),
+    (b"MZ", 0, "application/x-msdownload"),
 )
 
 

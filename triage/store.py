@@ -21,7 +21,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from triage._schema import migrations
-from triage.errors import StoreError, TicketNotFoundError
+from triage.errors import StoreError, TicketNotFoundError, TriageError
 from triage.sla import Client, SlaAssignment
 
 STATUS_NEW = "new"
@@ -448,6 +448,27 @@ class TicketStore:
         )
         self.record_event(None, "quarantined", {"quarantine_id": row_id, "reason": reason})
         return row_id
+
+    def quarantine_entry(self, quarantine_id: int) -> dict[str, Any]:
+        rows = list(self.db.query("SELECT * FROM quarantine WHERE id = ?", [quarantine_id]))
+        if not rows:
+            raise TriageError(f"no quarantined mail #{quarantine_id}")
+        row = rows[0]
+        row["raw"] = bytes(row["raw"])
+        return row
+
+    def update_quarantine_reason(self, quarantine_id: int, reason: str) -> None:
+        self.db.table("quarantine").update(quarantine_id, {"reason": reason})
+        self.record_event(
+            None, "quarantine_retried", {"quarantine_id": quarantine_id, "reason": reason}
+        )
+
+    def mark_released(self, quarantine_id: int, ticket_number: str | None) -> None:
+        self.db.table("quarantine").update(quarantine_id, {"released_at": now_iso()})
+        ticket = self.find_ticket_number(ticket_number) if ticket_number else None
+        self.record_event(
+            ticket.id if ticket else None, "released", {"quarantine_id": quarantine_id}
+        )
 
     def quarantined(self) -> list[dict[str, Any]]:
         return list(
