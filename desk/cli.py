@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from desk import services
+from desk.actions import close_ticket, reveal_secrets
 from desk.clients_csv import export_clients, import_clients
 from desk.config import Config, ConfigError, load_config
 from desk.demo import DemoError, run_demo
@@ -300,6 +301,32 @@ def _cmd_demo(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_close(config: Config, args: argparse.Namespace) -> int:
+    store = services.open_store(config)
+    try:
+        purged = close_ticket(config, store, args.ticket, args.by)
+        delivery = services.send_outbox(config, store)
+    finally:
+        store.close()
+    print(
+        f"{args.ticket} closed by {args.by}; {purged} credentials purged; "
+        f"closure mail sent: {len(delivery.sent)}"
+    )
+    return 0
+
+
+def _cmd_reveal(config: Config, args: argparse.Namespace) -> int:
+    store = services.open_store(config)
+    try:
+        secrets = reveal_secrets(config, store, args.ticket, args.by)
+    finally:
+        store.close()
+    print(f"revealed to {args.by} (logged on {args.ticket}):")
+    for line in secrets or ["no credentials kept for this ticket"]:
+        print(f"  {line}")
+    return 0
+
+
 def _cmd_release(config: Config, args: argparse.Namespace) -> int:
     store = services.open_store(config)
     try:
@@ -334,6 +361,10 @@ def _cmd_tickets(config: Config, args: argparse.Namespace) -> int:
     store = services.open_store(config)
     now = datetime.now(UTC).isoformat()
     try:
+        if args.search:
+            for hit in store.search_messages(args.search):
+                print(f"{hit['number']}  {hit['from_email']:32} {hit['snippet']}")
+            return 0
         tickets = store.queue() if args.queue else store.list_tickets()
         for ticket in tickets:
             acknowledged = "ack" if ticket.acknowledged_at else "NOT CONFIRMED"
@@ -399,6 +430,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object instead of text")
     p.set_defaults(func=_cmd_explain)
 
+    p = sub.add_parser("close", help="close a ticket: closure mail, credentials purged (P9)")
+    p.add_argument("ticket", help="ticket number, e.g. WA-000123")
+    p.add_argument("--by", required=True, help="who closes it (logged)")
+    p.set_defaults(func=_cmd_close)
+
+    p = sub.add_parser("reveal", help="show a ticket's masked credentials; the reveal is logged")
+    p.add_argument("ticket", help="ticket number, e.g. WA-000123")
+    p.add_argument("--by", required=True, help="who asks (logged)")
+    p.set_defaults(func=_cmd_reveal)
+
     p = sub.add_parser(
         "release",
         help="process a quarantined mail as a person's mail (spam false positive, fixed parser)",
@@ -413,6 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tickets", help="list tickets and quarantined mail")
     p.add_argument("--queue", action="store_true", help="open tickets by SLA deadline")
+    p.add_argument("--search", metavar="WORDS", help="full-text search over all mail")
     p.set_defaults(func=_cmd_tickets)
 
     p = sub.add_parser("train", help="train the category and intent classifier")

@@ -45,6 +45,7 @@ from triage import (
     decide,
     find_ticket_number,
 )
+from triage.credentials import Secret, SecretBox, mask_credentials
 from triage.rules import AttachedFile, PolicySettingsView, RequestContent, check_request
 from triage.settings import SlaSettings
 from triage.sla import BASIC, BusinessClock, Client, assign_plan, deadlines
@@ -129,6 +130,7 @@ class IntakeService:
         classifier: RequestClassifier | None = None,
         renderer: TemplateRenderer | None = None,
         sla: SlaSettings | None = None,
+        secret_box: SecretBox | None = None,
     ) -> None:
         self.store = store
         self.docs = docs
@@ -137,6 +139,7 @@ class IntakeService:
         self.decision_settings = decision
         self.policy = policy
         self.sla = sla or SlaSettings()
+        self.secret_box = secret_box or SecretBox("")
         self.clock = BusinessClock(self.sla)
         self.classifier = classifier
         self.renderer = renderer or TemplateRenderer()
@@ -295,9 +298,19 @@ class IntakeService:
         if ticket is None:
             ticket = self.store.create_ticket(mail.subject, mail.sender.email, mail.sender.name)
             self._assign_sla(ticket, mail, decision)
-        message_row = self.store.add_message(
-            ticket.id, _new_message(mail, source_key), _records(mail)
-        )
+        message, secrets = _masked_message(mail, source_key)
+        message_row = self.store.add_message(ticket.id, message, _records(mail))
+        if secrets:
+            self.store.record_event(
+                ticket.id,
+                "credentials_masked",
+                {"count": len(secrets), "kept": self.secret_box.keeps_secrets},
+            )
+        if self.secret_box.keeps_secrets:
+            for secret in secrets:
+                self.store.add_secret(
+                    ticket.id, message_row, secret.kind, self.secret_box.seal(secret.value)
+                )
         self.store.record_decision(
             ticket.id,
             message_row,
@@ -428,20 +441,27 @@ class IntakeService:
         )
 
 
-def _new_message(mail: ParsedMail, source_key: str) -> NewMessage:
-    return NewMessage(
+def _masked_message(mail: ParsedMail, source_key: str) -> tuple[NewMessage, list[Secret]]:
+    """The message as it is stored: credentials masked in the text and the HTML (P9)."""
+    text, secrets = mask_credentials(mail.text)
+    html = mail.html
+    if html is not None:
+        for secret in secrets:
+            html = html.replace(secret.value, "[скрыто]")
+    message = NewMessage(
         message_id=mail.message_id,
         in_reply_to=mail.in_reply_to,
         references=mail.references,
         from_email=mail.sender.email,
         from_name=mail.sender.name,
         subject=mail.subject,
-        body_text=mail.text,
-        body_html=mail.html,
+        body_text=text,
+        body_html=html,
         date_header=mail.date.isoformat() if mail.date else None,
         source_key=source_key,
         raw_sha256=mail.raw_sha256,
     )
+    return message, secrets
 
 
 def _records(mail: ParsedMail) -> list[AttachmentRecord]:

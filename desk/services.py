@@ -36,6 +36,7 @@ from triage import (
     evaluate,
     load_requests,
 )
+from triage.credentials import SecretBox
 from triage.rules import PolicySettingsView
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ def intake_service(config: Config, store: TicketStore, models: Models) -> Intake
         policy_view(config, index),
         classifier,
         sla=config.sla,
+        secret_box=SecretBox(config.store.secrets_key),
     )
 
 

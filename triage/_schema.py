@@ -151,8 +151,64 @@ def _clients_and_sla(db: Database) -> None:
     )
 
 
+@migrations(name="0005_secrets_search_closing")
+def _secrets_search_closing(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE secrets (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            message_id INTEGER NOT NULL REFERENCES messages(id),
+            kind TEXT NOT NULL,
+            sealed BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        ALTER TABLE tickets ADD COLUMN closed_at TEXT;
+        CREATE VIRTUAL TABLE messages_fts USING fts5(
+            subject, body_text, content='messages', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+            INSERT INTO messages_fts(rowid, subject, body_text)
+            VALUES (new.id, new.subject, new.body_text);
+        END;
+        CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, subject, body_text)
+            VALUES ('delete', old.id, old.subject, old.body_text);
+        END;
+        CREATE TRIGGER messages_fts_update AFTER UPDATE ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, subject, body_text)
+            VALUES ('delete', old.id, old.subject, old.body_text);
+            INSERT INTO messages_fts(rowid, subject, body_text)
+            VALUES (new.id, new.subject, new.body_text);
+        END;
+        INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
-    """Statement by statement: executescript() would commit the migration's transaction."""
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    """Statement by statement: executescript() would commit the migration's transaction.
+
+    Statements end with ";" at the end of a line; a trigger body keeps its inner ones.
+    """
+    for statement in _statements(script):
+        db.execute(statement)
+
+
+def _statements(script: str) -> list[str]:
+    statements, current, depth = [], [], 0
+    for line in script.splitlines():
+        current.append(line)
+        stripped = line.strip().upper()
+        depth += stripped.endswith("BEGIN")
+        if stripped.startswith("END;"):
+            depth -= 1
+        if depth == 0 and stripped.endswith(";"):
+            statements.append("\n".join(current).strip().rstrip(";"))
+            current = []
+    rest = "\n".join(current).strip()
+    if rest:
+        statements.append(rest)
+    return [s for s in statements if s]

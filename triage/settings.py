@@ -59,3 +59,7 @@ class ClassifierSettings:
 class StoreSettings:
     database: Path = Path("var/desk.sqlite3")
     attachments_dir: Path = Path("var/attachments")
+    # Fernet key that seals credentials found in mail (P9); without it they are masked
+    # and not kept. Generate one with: python -c "from cryptography.fernet import
+    # Fernet; print(Fernet.generate_key().decode())"
+    secrets_key: str = field(default="", repr=False, metadata={"secret": True})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ STATUS_NEW = "new"
 STATUS_OPEN = "open"
 STATUS_ANSWERED = "answered_automatically"
 STATUS_AWAITING_CLARIFICATION = "awaiting_clarification"
+STATUS_CLOSED = "closed"
 # Mails that carry the ticket number to the customer and so confirm the request (P4).
 ACKNOWLEDGING_KINDS = ("acknowledgment", "answer", "clarification")
 
@@ -55,6 +57,7 @@ class Ticket:
     first_response_due: str | None = None
     resolution_due: str | None = None
     sla_paused_at: str | None = None
+    closed_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,61 @@ class TicketStore:
             "ORDER BY first_response_due IS NULL, first_response_due, id"
         )
         return [Ticket(**row) for row in rows]
+
+    # -- credentials (P9) and search -----------------------------------------------
+
+    def add_secret(self, ticket_id: int, message_row: int, kind: str, sealed: bytes) -> None:
+        self._insert(
+            "secrets",
+            {
+                "ticket_id": ticket_id,
+                "message_id": message_row,
+                "kind": kind,
+                "sealed": sealed,
+                "created_at": now_iso(),
+            },
+        )
+
+    def reveal_secrets(self, ticket_id: int, by: str) -> list[tuple[str, bytes]]:
+        """The sealed secrets of a ticket; the reveal is logged with who asked."""
+        rows = list(
+            self.db.query(
+                "SELECT id, kind, sealed FROM secrets WHERE ticket_id = ? ORDER BY id", [ticket_id]
+            )
+        )
+        with self.transaction():
+            self.record_event(
+                ticket_id, "secrets_revealed", {"by": by, "secrets": [r["id"] for r in rows]}
+            )
+        return [(str(r["kind"]), bytes(r["sealed"])) for r in rows]
+
+    def secret_count(self, ticket_id: int) -> int:
+        row = self.db.execute("SELECT count(*) FROM secrets WHERE ticket_id = ?", [ticket_id])
+        return int(row.fetchone()[0])
+
+    def close_ticket(self, ticket_id: int, by: str) -> int:
+        """Close and purge the ticket's credentials (P9); returns how many were purged."""
+        purged = self.db.execute("DELETE FROM secrets WHERE ticket_id = ?", [ticket_id]).rowcount
+        self.db.table("tickets").update(ticket_id, {"closed_at": now_iso()})
+        self.record_event(ticket_id, "secrets_purged", {"count": purged, "by": by})
+        self.set_status(ticket_id, STATUS_CLOSED, f"closed by {by}")
+        return int(purged)
+
+    def search_messages(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Full-text search (FTS5) over subjects and bodies, best matches first."""
+        terms = " ".join(f'"{t}"' for t in re.findall(r"\w+", query))
+        if not terms:
+            return []
+        return list(
+            self.db.query(
+                "SELECT t.number, m.subject, m.from_email, "
+                "snippet(messages_fts, 1, '[', ']', '…', 12) AS snippet "
+                "FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid "
+                "JOIN tickets t ON t.id = m.ticket_id "
+                "WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?",
+                [terms, limit],
+            )
+        )
 
     # -- clients and SLA ----------------------------------------------------------
 
