@@ -20,7 +20,7 @@ from typing import Any, get_type_hints
 from faq_index import CrawlSettings, IndexSettings
 from mailer import ImapSettings, SmtpSettings
 from triage import ClassifierSettings, DecisionSettings, DeskSettings, StoreSettings
-from triage.settings import PolicySettings, SlaSettings
+from triage.settings import LimitSettings, PolicySettings, SlaSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -55,6 +55,7 @@ class Config:
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
     policy: PolicySettings = field(default_factory=PolicySettings)
     sla: SlaSettings = field(default_factory=SlaSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     index: IndexSettings = field(default_factory=IndexSettings)

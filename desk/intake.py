@@ -13,7 +13,7 @@ import hashlib
 import logging
 import traceback
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from faq_index import DocsAnswerer, Lookup, SearchHit
@@ -29,6 +29,7 @@ from mailer import (
     spam_verdict,
     split_reply,
 )
+from mailer.dsn import Bounce, parse_dsn
 from triage import (
     AttachmentRecord,
     AttachmentVault,
@@ -38,6 +39,7 @@ from triage import (
     Evidence,
     NewMessage,
     Outcome,
+    Reason,
     RequestClassifier,
     StoreError,
     Ticket,
@@ -47,7 +49,7 @@ from triage import (
 )
 from triage.credentials import Secret, SecretBox, mask_credentials
 from triage.rules import AttachedFile, PolicySettingsView, RequestContent, check_request
-from triage.settings import SlaSettings
+from triage.settings import LimitSettings, SlaSettings
 from triage.sla import BASIC, BusinessClock, Client, assign_plan, deadlines
 from triage.store import (
     STATUS_ANSWERED,
@@ -131,6 +133,7 @@ class IntakeService:
         renderer: TemplateRenderer | None = None,
         sla: SlaSettings | None = None,
         secret_box: SecretBox | None = None,
+        limits: LimitSettings | None = None,
     ) -> None:
         self.store = store
         self.docs = docs
@@ -140,6 +143,7 @@ class IntakeService:
         self.policy = policy
         self.sla = sla or SlaSettings()
         self.secret_box = secret_box or SecretBox("")
+        self.limits = limits or LimitSettings()
         self.clock = BusinessClock(self.sla)
         self.classifier = classifier
         self.renderer = renderer or TemplateRenderer()
@@ -197,6 +201,9 @@ class IntakeService:
             return IntakeResult(
                 source_key, "duplicate", sender=mail.sender.email, subject=mail.subject
             )
+        bounce = parse_dsn(raw)
+        if bounce is not None and not released:
+            return self._bounce(mail, raw, source_key, bounce)
         if not released:
             verdict = spam_verdict(mail)
             if verdict.is_spam:
@@ -234,6 +241,44 @@ class IntakeService:
             lookup.probability,
             decision.summary(),
         )
+
+    def _bounce(
+        self, mail: ParsedMail, raw: bytes, source_key: str, bounce: Bounce
+    ) -> IntakeResult:
+        """A delivery report: kept on the ticket whose mail bounced; a hard bounce stops
+        automatic mail to that address for a while."""
+        ids = (bounce.original_message_id,) if bounce.original_message_id else ()
+        ticket = self.store.find_ticket_by_message_ids(ids) if ids else None
+        why = f"bounce {bounce.status} for {bounce.recipient}"
+        if ticket is None:
+            with self.store.transaction():
+                self.store.record_bounce(bounce.recipient, bounce.status, bounce.permanent, None)
+            return self._quarantine(raw, source_key, f"automatic mail: {why}, no ticket found")
+        decision = Decision(Outcome.RECORD, (Reason("bounce", why),))
+        with self.store.transaction():
+            self._apply(mail, source_key, ticket, decision)
+            self.store.record_bounce(bounce.recipient, bounce.status, bounce.permanent, ticket.id)
+            self.store.mark_source_processed(source_key, mail.message_id, "record", ticket.id)
+        return IntakeResult(
+            source_key, "record", ticket.number, mail.sender.email, mail.subject, why=why
+        )
+
+    def _reply_blocked(self, ticket: Ticket, recipient: str) -> str | None:
+        """Why no automatic mail may go to this recipient now, if a limit says so."""
+        limits, now = self.limits, _utc_now()
+        window = (now - timedelta(hours=limits.window_hours)).isoformat(timespec="seconds")
+        day = (now - timedelta(days=1)).isoformat(timespec="seconds")
+        bounce = (now - timedelta(days=limits.bounce_suppression_days)).isoformat()
+        if self.store.hard_bounced_since(recipient, bounce):
+            return f"{recipient} hard-bounced in the last {limits.bounce_suppression_days:g} days"
+        if self.store.mail_count(window, recipient=recipient) >= limits.per_sender_in_window:
+            return f"{limits.per_sender_in_window} automatic mails to {recipient} within the window"
+        if self.store.mail_count(day, recipient=recipient) >= limits.per_sender_daily:
+            return f"daily cap of {limits.per_sender_daily} automatic mails to {recipient}"
+        if self.store.mail_count(window, ticket_id=ticket.id) >= limits.per_ticket_in_window:
+            count = limits.per_ticket_in_window
+            return f"{count} automatic mails on {ticket.number} within the window"
+        return None
 
     def assess(self, mail: ParsedMail, released: bool = False) -> Assessment:
         """Everything the desk would conclude about this mail; reads the store, writes nothing."""
@@ -408,6 +453,13 @@ class IntakeService:
         return decision.links[: self.decision_settings.max_suggestions]
 
     def _enqueue(self, ticket: Ticket, mail: ParsedMail, kind: str, extra: dict[str, Any]) -> None:
+        blocked = self._reply_blocked(ticket, mail.sender.email)
+        if blocked:
+            self.store.record_event(
+                ticket.id, "auto_reply_suppressed", {"kind": kind, "why": blocked}
+            )
+            log.warning("no %s to %s: %s", kind, mail.sender.email, blocked)
+            return
         context = {
             "ticket_number": ticket.number,
             "customer_name": mail.sender.name,

@@ -120,6 +120,7 @@ def intake_service(config: Config, store: TicketStore, models: Models) -> Intake
         classifier,
         sla=config.sla,
         secret_box=SecretBox(config.store.secrets_key),
+        limits=config.limits,
     )
 
 

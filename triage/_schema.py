@@ -188,6 +188,25 @@ def _secrets_search_closing(db: Database) -> None:
     )
 
 
+@migrations(name="0006_bounces")
+def _bounces(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE bounces (
+            id INTEGER PRIMARY KEY,
+            address TEXT NOT NULL,
+            status TEXT NOT NULL,
+            permanent INTEGER NOT NULL,
+            ticket_id INTEGER REFERENCES tickets(id),
+            at TEXT NOT NULL
+        );
+        CREATE INDEX bounces_address ON bounces(address);
+        CREATE INDEX outbox_recipient ON outbox(recipient, created_at)
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     """Statement by statement: executescript() would commit the migration's transaction.
 

@@ -37,6 +37,17 @@ class PolicySettings:
 
 
 @dataclass(frozen=True)
+class LimitSettings:
+    """Layered limits on automatic mail, so that no robot can keep a conversation going."""
+
+    window_hours: float = field(default=3.0, metadata={"min": 0.1})
+    per_sender_in_window: int = field(default=10, metadata={"min": 1})
+    per_ticket_in_window: int = field(default=5, metadata={"min": 1})
+    per_sender_daily: int = field(default=20, metadata={"min": 1})
+    bounce_suppression_days: float = field(default=7.0, metadata={"min": 0.0})
+
+
+@dataclass(frozen=True)
 class SlaSettings:
     timezone: str = "Europe/Moscow"
     workday_start: str = field(default="09:00", metadata={"pattern": r"\d{2}:\d{2}"})

@@ -234,6 +234,48 @@ class TicketStore:
         )
         return [Ticket(**row) for row in rows]
 
+    # -- loop protection ------------------------------------------------------------
+
+    def record_bounce(
+        self, address: str, status: str, permanent: bool, ticket_id: int | None
+    ) -> None:
+        self._insert(
+            "bounces",
+            {
+                "address": address.lower(),
+                "status": status,
+                "permanent": int(permanent),
+                "ticket_id": ticket_id,
+                "at": now_iso(),
+            },
+        )
+        self.record_event(
+            ticket_id, "bounced", {"address": address, "status": status, "permanent": permanent}
+        )
+
+    def hard_bounced_since(self, address: str, since: str) -> bool:
+        rows = self.db.execute(
+            "SELECT 1 FROM bounces WHERE address = ? AND permanent = 1 AND at >= ? LIMIT 1",
+            [address.lower(), since],
+        )
+        return rows.fetchone() is not None
+
+    def mail_count(
+        self, since: str, recipient: str | None = None, ticket_id: int | None = None
+    ) -> int:
+        """Automatic mail queued since a moment, to one recipient or on one ticket."""
+        if recipient is not None:
+            row = self.db.execute(
+                "SELECT count(*) FROM outbox WHERE recipient = ? AND created_at >= ?",
+                [recipient.lower(), since],
+            )
+        else:
+            row = self.db.execute(
+                "SELECT count(*) FROM outbox WHERE ticket_id = ? AND created_at >= ?",
+                [ticket_id, since],
+            )
+        return int(row.fetchone()[0])
+
     # -- credentials (P9) and search -----------------------------------------------
 
     def add_secret(self, ticket_id: int, message_row: int, kind: str, sealed: bytes) -> None:
