@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desk.config import Config
-from mailer import Address, OutgoingMail, TemplateRenderer, new_message_id
+from mailer import Address, OutgoingMail, TemplateRenderer, new_message_id, reply_language
 from triage import TicketStore, TriageError
 from triage.credentials import SecretBox
 
@@ -23,6 +23,7 @@ def close_ticket(config: Config, store: TicketStore, number: str, by: str) -> in
         e["kind"] == "credentials_masked" for e in store.events(ticket.id)
     )
     desk = config.desk
+    language = reply_language(messages[0]["body_text"]) if messages else "ru"
     rendered = TemplateRenderer().render(
         "closure",
         {
@@ -33,6 +34,7 @@ def close_ticket(config: Config, store: TicketStore, number: str, by: str) -> in
             "support_address": desk.support_address,
             "docs_url": desk.docs_url,
         },
+        language,
     )
     mail = OutgoingMail(
         sender=Address(desk.support_address, desk.support_name),

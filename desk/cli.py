@@ -19,7 +19,8 @@ from desk.config import Config, ConfigError, load_config
 from desk.demo import DemoError, run_demo
 from faq_index import FaqIndexError, IndexStoreError, crawl_progress_bar
 from faq_index.evaluate import evaluate_retrieval, load_questions
-from mailer import MailerError, parse_mail, read_eml_folder
+from mailer import MailerError, TemplateRenderer, parse_mail, read_eml_folder
+from mailer.compose import SAMPLE_CONTEXT, template_names
 from triage import RequestClassifier, TicketStore, TriageError, evaluate, load_requests
 
 log = logging.getLogger("triage")
@@ -327,6 +328,15 @@ def _cmd_reveal(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_templates(config: Config, args: argparse.Namespace) -> int:
+    renderer = TemplateRenderer()
+    for name in template_names():
+        base, _, language = name.partition(".")
+        rendered = renderer.render(base, SAMPLE_CONTEXT, language or "ru")
+        print(f"===== {name}.txt.j2\nSubject: {rendered.subject}\n\n{rendered.text}")
+    return 0
+
+
 def _cmd_release(config: Config, args: argparse.Namespace) -> int:
     store = services.open_store(config)
     try:
@@ -439,6 +449,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ticket", help="ticket number, e.g. WA-000123")
     p.add_argument("--by", required=True, help="who asks (logged)")
     p.set_defaults(func=_cmd_reveal)
+
+    p = sub.add_parser("templates", help="render every customer mail template with sample data")
+    p.add_argument("action", choices=["preview"])
+    p.set_defaults(func=_cmd_templates)
 
     p = sub.add_parser(
         "release",

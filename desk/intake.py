@@ -26,6 +26,7 @@ from mailer import (
     automatic_reasons,
     new_message_id,
     parse_mail,
+    reply_language,
     spam_verdict,
     split_reply,
 )
@@ -381,7 +382,9 @@ class IntakeService:
         elif decision.outcome is Outcome.CLARIFY:
             context = {
                 "missing": [f.request_ru for f in decision.missing],
+                "missing_codes": [f.code for f in decision.missing],
                 "notices": [f.request_ru for f in decision.notices],
+                "notice_codes": [f.code for f in decision.notices],
                 "first_request": ticket.status == STATUS_NEW,
             }
             self._enqueue(ticket, mail, "clarification", context)
@@ -471,7 +474,10 @@ class IntakeService:
             "docs_url": self.desk.docs_url,
             **extra,
         }
-        rendered = self.renderer.render(kind, context)
+        context.setdefault("missing_codes", [])
+        context.setdefault("notice_codes", [])
+        language = reply_language(f"{mail.subject}\n{mail.new_text}")
+        rendered = self.renderer.render(kind, context, language)
         outgoing = OutgoingMail(
             sender=Address(self.desk.support_address, self.desk.support_name),
             recipient=Address(mail.sender.email, mail.sender.name),

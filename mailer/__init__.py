@@ -11,6 +11,7 @@ from mailer.errors import (
     PermanentDeliveryError,
 )
 from mailer.imap_source import FetchedMail, ImapMailbox
+from mailer.language import reply_language
 from mailer.message import Address, Attachment, ParsedMail
 from mailer.parse import parse_mail
 from mailer.quotes import ReplyParts, split_reply
@@ -45,6 +46,7 @@ __all__ = [
     "new_message_id",
     "parse_mail",
     "read_eml_folder",
+    "reply_language",
     "spam_verdict",
     "split_reply",
 ]

@@ -72,9 +72,11 @@ class TemplateRenderer:
             autoescape=False,
         )
 
-    def render(self, name: str, context: dict[str, Any]) -> RenderedMail:
+    def render(self, name: str, context: dict[str, Any], language: str = "ru") -> RenderedMail:
+        """``<name>.<language>.txt.j2`` when a support lead wrote one, else the Russian one."""
+        candidates = [f"{name}.{language}.txt.j2"] if language != "ru" else []
         try:
-            template = self.env.get_template(f"{name}.txt.j2")
+            template = self.env.select_template([*candidates, f"{name}.txt.j2"])
         except TemplateNotFound as exc:
             raise MailerError(f"mail template {name!r} not found") from exc
         module = template.make_module(context)
@@ -82,6 +84,36 @@ class TemplateRenderer:
         if not subject:
             raise MailerError(f"mail template {name!r} does not set a subject")
         return RenderedMail(subject=subject, text=str(module).strip() + "\n")
+
+
+SAMPLE_CONTEXT: dict[str, Any] = {
+    "ticket_number": "WA-000123",
+    "customer_name": "Ольга Петрова",
+    "original_subject": "Не приходит SMS с кодом",
+    "received_at": "24.11.2026 10:15",
+    "support_address": "support@empldocs.ru",
+    "docs_url": "https://padocs.empldocs.app/",
+    "links": [
+        {
+            "title": "Не приходит SMS или письмо с кодом — Что проверить",
+            "breadcrumb": "Сотрудникам",
+            "url": "https://padocs.empldocs.app/employees/sms-code/#что-проверить",
+            "excerpt": "Проверьте номер телефона в профиле и запросите код повторно.",
+        }
+    ],
+    "suggestions": [],
+    "missing": ["ИНН организации, на которую приобретена лицензия", "скриншоты ошибки"],
+    "missing_codes": ["inn", "screenshots"],
+    "notices": [],
+    "notice_codes": [],
+    "first_request": True,
+    "had_credentials": True,
+}
+
+
+def template_names(directory: Path = TEMPLATE_DIR) -> list[str]:
+    """Every mail a support lead can edit, by name (language variants included)."""
+    return sorted(p.name.removesuffix(".txt.j2") for p in directory.glob("*.txt.j2"))
 
 
 def new_message_id(domain: str, tag: str) -> str:

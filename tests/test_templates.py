@@ -1,0 +1,62 @@
+"""Customer mail: every template renders, and the customer is answered in their language."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from desk import services
+from desk.config import load_config
+from desk.services import with_work_dir
+from mailer import TemplateRenderer, reply_language
+from mailer.compose import SAMPLE_CONTEXT, template_names
+
+
+@pytest.mark.parametrize("name", template_names())
+def test_every_template_renders_with_sample_data(name: str) -> None:
+    base, _, language = name.partition(".")
+    rendered = TemplateRenderer().render(base, SAMPLE_CONTEXT, language or "ru")
+    assert rendered.subject.startswith("[WA-000123]")
+    assert "support@empldocs.ru" in rendered.text
+    assert "{{" not in rendered.text and "{%" not in rendered.text
+
+
+def test_every_russian_template_has_an_english_variant() -> None:
+    names = set(template_names())
+    russian = {n for n in names if "." not in n}
+    assert {f"{n}.en" for n in russian} <= names
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Hello, how do I reset my password in the employee portal? Thanks, Tomás", "en"),
+        ("Здравствуйте! Не приходит SMS с кодом, версия 3.4.2 КОРП, WiseAdvice", "ru"),
+        ("Ошибка HTTP 502 Bad Gateway после обновления nginx и Docker Compose", "ru"),
+    ],
+)
+def test_reply_language_follows_the_customer(text: str, language: str) -> None:
+    assert reply_language(text) == language
+
+
+def test_an_english_request_is_acknowledged_in_english(tmp_path: Path) -> None:
+    config = with_work_dir(load_config(environ={}), tmp_path)
+    store = services.open_store(config)
+    intake = services.intake_service(config, store, services.Models())
+    msg = EmailMessage()
+    msg["From"] = "Tomás Herrera <tomas@client.es>"
+    msg["To"] = "support@empldocs.ru"
+    msg["Subject"] = "Password reset"
+    msg["Message-ID"] = "<en-1@client.es>"
+    msg.set_content("Hello, I cannot log in to the employee portal. How do I reset my password?")
+    intake.process(msg.as_bytes(), "k1")
+    [mail] = store.outbox()
+    sent = email.message_from_bytes(mail.raw, policy=email.policy.default)
+    assert isinstance(sent, EmailMessage)
+    assert str(sent["Subject"]).startswith("[WA-000001] Request registered")
+    body = sent.get_body(preferencelist=("plain",))
+    assert body is not None and "Please keep [WA-000001]" in body.get_content()
