@@ -22,6 +22,7 @@ from faq_index.evaluate import evaluate_retrieval, load_questions
 from mailer import MailerError, TemplateRenderer, parse_mail, read_eml_folder
 from mailer.compose import SAMPLE_CONTEXT, template_names
 from triage import RequestClassifier, TicketStore, TriageError, evaluate, load_requests
+from triage.classify import CATEGORIES, INTENTS
 
 log = logging.getLogger("triage")
 
@@ -337,6 +338,30 @@ def _cmd_templates(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_correct(config: Config, args: argparse.Namespace) -> int:
+    store = services.open_store(config)
+    try:
+        ticket = store.ticket(args.ticket)
+        category = args.category or ticket.category or "other"
+        intent = args.intent or ticket.intent or "other"
+        store.correct_classification(ticket.id, category, intent, args.by)
+    finally:
+        store.close()
+    print(f"{args.ticket}: {category} / {intent} (by {args.by}); used by the next `triage train`")
+    return 0
+
+
+def _cmd_housekeeping(config: Config, args: argparse.Namespace) -> int:
+    store = services.open_store(config)
+    try:
+        closed = services.close_quiet_tickets(config, store)
+        services.send_outbox(config, store)
+    finally:
+        store.close()
+    print(f"closed {len(closed)} quiet automatically answered tickets: {' '.join(closed)}")
+    return 0
+
+
 def _cmd_release(config: Config, args: argparse.Namespace) -> int:
     store = services.open_store(config)
     try:
@@ -453,6 +478,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("templates", help="render every customer mail template with sample data")
     p.add_argument("action", choices=["preview"])
     p.set_defaults(func=_cmd_templates)
+
+    p = sub.add_parser("correct", help="correct a ticket's category or intent (feeds training)")
+    p.add_argument("ticket", help="ticket number, e.g. WA-000123")
+    p.add_argument("--category", choices=CATEGORIES)
+    p.add_argument("--intent", choices=INTENTS)
+    p.add_argument("--by", required=True, help="who corrects it (logged)")
+    p.set_defaults(func=_cmd_correct)
+
+    p = sub.add_parser(
+        "housekeeping",
+        help="close quiet automatically answered tickets (also done by every poll)",
+    )
+    p.set_defaults(func=_cmd_housekeeping)
 
     p = sub.add_parser(
         "release",

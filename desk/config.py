@@ -20,7 +20,7 @@ from typing import Any, get_type_hints
 from faq_index import CrawlSettings, IndexSettings
 from mailer import ImapSettings, SmtpSettings
 from triage import ClassifierSettings, DecisionSettings, DeskSettings, StoreSettings
-from triage.settings import LimitSettings, PolicySettings, SlaSettings
+from triage.settings import LifecycleSettings, LimitSettings, PolicySettings, SlaSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -56,6 +56,7 @@ class Config:
     policy: PolicySettings = field(default_factory=PolicySettings)
     sla: SlaSettings = field(default_factory=SlaSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
+    lifecycle: LifecycleSettings = field(default_factory=LifecycleSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     index: IndexSettings = field(default_factory=IndexSettings)

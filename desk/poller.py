@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 class PollReport:
     results: list[IntakeResult] = field(default_factory=list)
     moved: int = 0
+    closed: list[str] = field(default_factory=list)
 
     @property
     def new(self) -> list[IntakeResult]:

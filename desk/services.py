@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from desk.actions import close_ticket
 from desk.config import Config
 from desk.intake import IntakeService
 from desk.outbox import DeliveryReport, deliver_pending
@@ -30,6 +32,7 @@ from faq_index.semantic import load_embedder
 from mailer import Transport, make_transport
 from triage import (
     AttachmentVault,
+    LabelledRequest,
     ModelError,
     RequestClassifier,
     TicketStore,
@@ -77,7 +80,7 @@ class TrainingResult:
 def train_classifier(config: Config, force: bool = False) -> TrainingResult:
     """Train on the labelled training split; keep the new model only if it is not worse."""
     requests = load_requests(config.classifier.training_set)
-    train = [r for r in requests if r.split == "train"]
+    train = [r for r in requests if r.split == "train"] + agent_corrections(config)
     test = [r for r in requests if r.split == "test"]
     model = RequestClassifier.train(train, c=config.classifier.regularisation)
     scores = {head: report.macro_f1 for head, report in evaluate(model, test).items()}
@@ -105,6 +108,40 @@ class Models:
 
 def load_models(config: Config) -> Models:
     return Models(load_index(config), load_classifier(config), load_confidence(config))
+
+
+def agent_corrections(config: Config) -> list[LabelledRequest]:
+    """Labels agents corrected in the ticket store: extra training data."""
+    if not config.store.database.exists():
+        return []
+    store = TicketStore.open_read_only(config.store.database, config.desk.ticket_prefix)
+    try:
+        return [
+            LabelledRequest(
+                f"correction-{row['id']}",
+                row["subject"],
+                row["body"],
+                row["category"],
+                row["intent"],
+                "train",
+            )
+            for row in store.corrections()
+        ]
+    finally:
+        store.close()
+
+
+def close_quiet_tickets(config: Config, store: TicketStore) -> list[str]:
+    """Close automatically answered tickets that stayed quiet; returns their numbers."""
+    days = config.lifecycle.auto_close_after_days
+    if days <= 0:
+        return []
+    before = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
+    closed = []
+    for ticket in store.quiet_answered(before):
+        close_ticket(config, store, ticket.number, by="auto-close")
+        closed.append(ticket.number)
+    return closed
 
 
 def intake_service(config: Config, store: TicketStore, models: Models) -> IntakeService:
@@ -201,6 +238,7 @@ def poll(
     config: Config, store: TicketStore, models: Models
 ) -> tuple[PollReport, DeliveryReport | None]:
     report = poll_once(config.imap, intake_service(config, store, models))
+    report.closed = close_quiet_tickets(config, store)
     delivery = send_outbox(config, store) if config.poll.send_after_poll else None
     return report, delivery
 

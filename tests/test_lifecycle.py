@@ -15,6 +15,7 @@ from desk.config import Config
 from tests.conftest import SAMPLE_MAIL_DIR
 from tests.servers import SmtpSink
 from tests.test_end_to_end import CUSTOMER, PNG, append, poll
+from triage import NewMessage
 
 
 def received(sink: SmtpSink, n: int) -> EmailMessage:
@@ -116,3 +117,45 @@ def test_explain_shows_the_decision_and_changes_nothing(
     missing = {f["code"] for f in report["findings"] if not f["satisfied"] and f["blocking"]}
     assert missing == {"version", "bmp_not_packed"}
     assert database.read_bytes() == before
+
+
+def test_quiet_automatic_answer_is_closed_and_corrections_feed_training(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    from desk.config import load_config
+    from desk.services import with_work_dir
+
+    config = with_work_dir(load_config(environ={}), tmp_path)
+    store = services.open_store(config)
+    with store.transaction():
+        ticket = store.create_ticket("Как продлить лицензию?", "a@client.ru", "Анна")
+        store.set_status(ticket.id, "answered_automatically", "answered from the documentation")
+    store.db.execute(
+        "UPDATE tickets SET updated_at = '2026-01-01T00:00:00+00:00' WHERE id = ?", [ticket.id]
+    )
+    store.db.conn.commit()
+    assert services.close_quiet_tickets(config, store) == [ticket.number]
+    assert store.ticket(ticket.number).status == "closed"
+    assert [m.kind for m in store.outbox(ticket.id)] == ["closure"]
+    off = replace(config, lifecycle=replace(config.lifecycle, auto_close_after_days=0))
+    assert services.close_quiet_tickets(off, store) == []
+
+    with store.transaction():
+        other = store.create_ticket("Хотим выгрузку в Excel", "b@client.ru", "")
+        store.add_message(
+            other.id,
+            services_message("<c-1@client.ru>", "Хотим выгрузку в Excel", "Добавьте выгрузку"),
+            [],
+        )
+    store.correct_classification(other.id, "documents_routes", "feature_request", "agent.ivanova")
+    store.close()
+    corrections = services.agent_corrections(config)
+    assert [(c.category, c.intent, c.split) for c in corrections] == [
+        ("documents_routes", "feature_request", "train")
+    ]
+
+
+def services_message(message_id: str, subject: str, body: str) -> NewMessage:
+    return NewMessage(message_id, None, (), "b@client.ru", "", subject, body, None, None, "k", "0")

@@ -207,6 +207,25 @@ def _bounces(db: Database) -> None:
     )
 
 
+@migrations(name="0007_corrections")
+def _corrections(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            category TEXT NOT NULL,
+            intent TEXT NOT NULL,
+            by TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     """Statement by statement: executescript() would commit the migration's transaction.
 

@@ -37,6 +37,13 @@ class PolicySettings:
 
 
 @dataclass(frozen=True)
+class LifecycleSettings:
+    # An automatically answered ticket nobody wrote to for this long is closed (with
+    # the closure mail); 0 switches it off.
+    auto_close_after_days: float = field(default=7.0, metadata={"min": 0.0})
+
+
+@dataclass(frozen=True)
 class LimitSettings:
     """Layered limits on automatic mail, so that no robot can keep a conversation going."""
 

@@ -234,6 +234,37 @@ class TicketStore:
         )
         return [Ticket(**row) for row in rows]
 
+    # -- agents' corrections and housekeeping --------------------------------------
+
+    def correct_classification(self, ticket_id: int, category: str, intent: str, by: str) -> None:
+        """An agent's label: applied to the ticket and kept for the next training."""
+        first = self.messages(ticket_id)[0]
+        with self.transaction():
+            self._insert(
+                "corrections",
+                {
+                    "ticket_id": ticket_id,
+                    "subject": first["subject"],
+                    "body": first["body_text"],
+                    "category": category,
+                    "intent": intent,
+                    "by": by,
+                    "at": now_iso(),
+                },
+            )
+            self.set_classification(ticket_id, category, intent, by)
+
+    def corrections(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM corrections ORDER BY id"))
+
+    def quiet_answered(self, before: str) -> list[Ticket]:
+        """Automatically answered tickets nobody wrote to since ``before``."""
+        rows = self.db.query(
+            "SELECT * FROM tickets WHERE status = ? AND updated_at < ? ORDER BY id",
+            [STATUS_ANSWERED, before],
+        )
+        return [Ticket(**row) for row in rows]
+
     # -- loop protection ------------------------------------------------------------
 
     def record_bounce(
