@@ -1,38 +1,48 @@
-"""What an agent does to a ticket; the CLI today and the web UI later both call these."""
+"""What an agent does to a ticket; the CLI today and the web UI later both call these.
+
+Every action writes through the ticket store and sends mail only through the outbox,
+threaded onto the customer's last message.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from desk.config import Config
 from mailer import Address, OutgoingMail, TemplateRenderer, new_message_id, reply_language
-from triage import TicketStore, TriageError
+from triage import Ticket, TicketStore, TriageError
 from triage.credentials import SecretBox
+from triage.store import now_iso
+
+DEFERRAL_REASONS = (
+    "cannot_reproduce",
+    "not_enough_information",
+    "needs_development",
+    "requirements_violated",
+    "out_of_scope",
+    "not_constructive",
+)
+REJECTION_REASONS = ("etiquette", "misuse")
 
 
-def close_ticket(config: Config, store: TicketStore, number: str, by: str) -> int:
-    """Close the ticket, purge its credentials and queue the closure mail (P9).
-
-    Returns how many credentials were purged.
-    """
-    ticket = store.ticket(number)
-    if ticket.closed_at:
-        raise TriageError(f"{number} is already closed")
+def _queue_mail(
+    config: Config, store: TicketStore, ticket: Ticket, kind: str, extra: dict[str, Any]
+) -> None:
+    """Render ``kind`` in the customer's language and queue it on the ticket's thread."""
     messages = store.messages(ticket.id)
     last = messages[-1] if messages else None
     references = tuple((last["references_"] or "").split()) if last else ()
-    had_credentials = store.secret_count(ticket.id) > 0 or any(
-        e["kind"] == "credentials_masked" for e in store.events(ticket.id)
-    )
     desk = config.desk
     language = reply_language(messages[0]["body_text"]) if messages else "ru"
     rendered = TemplateRenderer().render(
-        "closure",
+        kind,
         {
             "ticket_number": ticket.number,
             "customer_name": ticket.requester_name,
             "original_subject": ticket.subject,
-            "had_credentials": had_credentials,
             "support_address": desk.support_address,
             "docs_url": desk.docs_url,
+            **extra,
         },
         language,
     )
@@ -46,11 +56,73 @@ def close_ticket(config: Config, store: TicketStore, number: str, by: str) -> in
         references=(*references, last["message_id"]) if last else (),
         loop_marker=desk.support_address,
     )
+    store.enqueue_mail(
+        ticket.id, kind, mail.message_id, desk.support_address, ticket.requester_email,
+        mail.subject, mail.to_bytes(),
+    )  # fmt: skip
+
+
+def _open_ticket(store: TicketStore, number: str) -> Ticket:
+    ticket = store.ticket(number)
+    if ticket.closed_at or ticket.status == "closed":
+        raise TriageError(f"{number} is closed")
+    return ticket
+
+
+def reply(config: Config, store: TicketStore, number: str, text: str, by: str) -> None:
+    """An agent's answer; the ticket then waits for the customer."""
+    ticket = _open_ticket(store, number)
+    if not text.strip():
+        raise TriageError("the reply is empty")
     with store.transaction():
-        store.enqueue_mail(
-            ticket.id, "closure", mail.message_id, desk.support_address,
-            ticket.requester_email, mail.subject, mail.to_bytes(),
-        )  # fmt: skip
+        _queue_mail(config, store, ticket, "reply", {"comment": text.strip(), "agent_name": by})
+        store.record_event(ticket.id, "agent_replied", {"by": by})
+        if not ticket.sla_paused_at:
+            store.pause_sla(ticket.id, now_iso())
+        store.set_status(ticket.id, "waiting_for_customer", f"answered by {by}")
+
+
+def resolve(store: TicketStore, number: str, by: str) -> None:
+    ticket = _open_ticket(store, number)
+    with store.transaction():
+        store.set_status(ticket.id, "resolved", f"resolved by {by}")
+
+
+def defer(
+    config: Config, store: TicketStore, number: str, reason: str, comment: str, by: str
+) -> None:
+    """P15: postpone with one of the policy's reasons; the customer is told which."""
+    if reason not in DEFERRAL_REASONS:
+        raise TriageError(f"deferral reason must be one of {', '.join(DEFERRAL_REASONS)}")
+    ticket = _open_ticket(store, number)
+    with store.transaction():
+        _queue_mail(config, store, ticket, "deferral", {"reason": reason, "comment": comment})
+        store.set_status(ticket.id, "deferred", f"{reason} ({by})")
+
+
+def reject(
+    config: Config, store: TicketStore, number: str, reason: str, comment: str, by: str
+) -> None:
+    """P2: refuse consultation for a breach of etiquette or misuse of the product."""
+    if reason not in REJECTION_REASONS:
+        raise TriageError(f"rejection reason must be one of {', '.join(REJECTION_REASONS)}")
+    ticket = _open_ticket(store, number)
+    with store.transaction():
+        _queue_mail(config, store, ticket, "rejection", {"reason": reason, "comment": comment})
+        store.set_status(ticket.id, "rejected", f"{reason} ({by})")
+
+
+def close_ticket(config: Config, store: TicketStore, number: str, by: str) -> int:
+    """Close the ticket, purge its credentials and queue the closure mail (P9).
+
+    Returns how many credentials were purged.
+    """
+    ticket = _open_ticket(store, number)
+    had_credentials = store.secret_count(ticket.id) > 0 or any(
+        e["kind"] == "credentials_masked" for e in store.events(ticket.id)
+    )
+    with store.transaction():
+        _queue_mail(config, store, ticket, "closure", {"had_credentials": had_credentials})
         return store.close_ticket(ticket.id, by)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from desk import services
+from desk import actions, services
 from desk.actions import close_ticket, reveal_secrets
 from desk.clients_csv import export_clients, import_clients
 from desk.config import Config, ConfigError, load_config
@@ -338,6 +338,25 @@ def _cmd_templates(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_act(config: Config, args: argparse.Namespace) -> int:
+    store = services.open_store(config)
+    try:
+        if args.command == "reply":
+            actions.reply(config, store, args.ticket, args.text, args.by)
+        elif args.command == "resolve":
+            actions.resolve(store, args.ticket, args.by)
+        elif args.command == "defer":
+            actions.defer(config, store, args.ticket, args.reason, args.comment, args.by)
+        else:
+            actions.reject(config, store, args.ticket, args.reason, args.comment, args.by)
+        delivery = services.send_outbox(config, store)
+        status = store.ticket(args.ticket).status
+    finally:
+        store.close()
+    print(f"{args.ticket}: {status}; mail sent: {len(delivery.sent)}")
+    return 0
+
+
 def _cmd_correct(config: Config, args: argparse.Namespace) -> int:
     store = services.open_store(config)
     try:
@@ -478,6 +497,31 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("templates", help="render every customer mail template with sample data")
     p.add_argument("action", choices=["preview"])
     p.set_defaults(func=_cmd_templates)
+
+    p = sub.add_parser("reply", help="answer a ticket (the ticket then waits for the customer)")
+    p.add_argument("ticket")
+    p.add_argument("--text", required=True, help="the answer, in the customer's language")
+    p.add_argument("--by", required=True, help="the agent's name (signs the mail)")
+    p.set_defaults(func=_cmd_act)
+
+    p = sub.add_parser("resolve", help="mark a ticket resolved")
+    p.add_argument("ticket")
+    p.add_argument("--by", required=True)
+    p.set_defaults(func=_cmd_act)
+
+    p = sub.add_parser("defer", help="postpone a ticket with a reason from the policy (P15)")
+    p.add_argument("ticket")
+    p.add_argument("--reason", required=True, choices=actions.DEFERRAL_REASONS)
+    p.add_argument("--comment", default="", help="a note for the customer")
+    p.add_argument("--by", required=True)
+    p.set_defaults(func=_cmd_act)
+
+    p = sub.add_parser("reject", help="refuse consultation: etiquette or misuse (P2)")
+    p.add_argument("ticket")
+    p.add_argument("--reason", required=True, choices=actions.REJECTION_REASONS)
+    p.add_argument("--comment", default="", help="a note for the customer")
+    p.add_argument("--by", required=True)
+    p.set_defaults(func=_cmd_act)
 
     p = sub.add_parser("correct", help="correct a ticket's category or intent (feeds training)")
     p.add_argument("ticket", help="ticket number, e.g. WA-000123")

@@ -108,6 +108,16 @@ class Assessment:
         }
 
 
+# A customer's reply puts these tickets back in the queue (rejected ones stay rejected).
+_REOPENING = {
+    STATUS_ANSWERED: "customer replied to the automatic answer",
+    "waiting_for_customer": "customer answered",
+    "resolved": "customer wrote again after resolution",
+    "deferred": "customer sent new information",
+    "closed": "customer wrote again after closure",
+}
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -371,10 +381,10 @@ class IntakeService:
         if decision.outcome is Outcome.RECORD:
             return ticket
         if decision.outcome is Outcome.FOLLOW_UP:
-            if ticket.status == STATUS_ANSWERED:
-                self.store.set_status(
-                    ticket.id, STATUS_OPEN, "customer replied to the automatic answer"
-                )
+            reason = _REOPENING.get(ticket.status)
+            if reason:
+                self._resume_sla(self.store.ticket_by_id(ticket.id))
+                self.store.set_status(ticket.id, STATUS_OPEN, reason)
             return ticket
         if decision.outcome is Outcome.ANSWER:
             self._enqueue(ticket, mail, "answer", {"links": _link_context(decision.links)})

@@ -108,6 +108,9 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "notice_codes": [],
     "first_request": True,
     "had_credentials": True,
+    "reason": "needs_development",
+    "comment": "Проблема подтверждена, исправление войдёт в выпуск 3.4.3.",
+    "agent_name": "Ирина Соколова",
 }
 
 

@@ -15,7 +15,7 @@ from desk.config import Config
 from tests.conftest import SAMPLE_MAIL_DIR
 from tests.servers import SmtpSink
 from tests.test_end_to_end import CUSTOMER, PNG, append, poll
-from triage import NewMessage
+from triage import NewMessage, TriageError
 
 
 def received(sink: SmtpSink, n: int) -> EmailMessage:
@@ -159,3 +159,46 @@ def test_quiet_automatic_answer_is_closed_and_corrections_feed_training(
 
 def services_message(message_id: str, subject: str, body: str) -> NewMessage:
     return NewMessage(message_id, None, (), "b@client.ru", "", subject, body, None, None, "k", "0")
+
+
+def test_agent_actions_send_their_mail_and_a_customer_reply_reopens(tmp_path: Path) -> None:
+    from desk import actions
+    from desk.config import load_config
+    from desk.services import with_work_dir
+
+    config = with_work_dir(load_config(environ={}), tmp_path)
+    store = services.open_store(config)
+    intake = services.intake_service(config, store, services.Models())
+    msg = EmailMessage()
+    msg["From"] = f"Ольга Петрова <{CUSTOMER}>"
+    msg["To"] = "support@empldocs.ru"
+    msg["Subject"] = "Вопрос по маршрутам"
+    msg["Message-ID"] = "<act-1@stlogistic.ru>"
+    msg.set_content("Можно ли настроить маршрут согласования с двумя руководителями?")
+    number = intake.process(msg.as_bytes(), "k1").ticket_number or ""
+
+    actions.reply(config, store, number, "Да, добавьте второй этап «Руководитель».", "Ирина")
+    assert store.ticket(number).status == "waiting_for_customer"
+    assert store.ticket(number).sla_paused_at is not None
+    answer = EmailMessage()
+    answer["From"] = f"Ольга Петрова <{CUSTOMER}>"
+    answer["To"] = "support@empldocs.ru"
+    answer["Subject"] = f"Re: [{number}] Вопрос по маршрутам"
+    answer["Message-ID"] = "<act-2@stlogistic.ru>"
+    answer.set_content("Не получается, этап не сохраняется.")
+    intake.process(answer.as_bytes(), "k2")
+    assert store.ticket(number).status == "open"
+    assert store.ticket(number).sla_paused_at is None
+
+    actions.defer(config, store, number, "needs_development", "Исправим в 3.4.3.", "Ирина")
+    assert store.ticket(number).status == "deferred"
+    with pytest.raises(TriageError, match="deferral reason"):
+        actions.defer(config, store, number, "too_busy", "", "Ирина")
+    kinds = [m.kind for m in store.outbox(store.ticket(number).id)]
+    assert kinds == ["acknowledgment", "reply", "deferral"]
+    deferral = store.outbox(store.ticket(number).id)[-1]
+    text = email.message_from_bytes(deferral.raw, policy=email.policy.default)
+    assert isinstance(text, EmailMessage)
+    body = text.get_body(preferencelist=("plain",))
+    assert body is not None and "доработки функциональности" in body.get_content()
+    assert text["In-Reply-To"] == "<act-2@stlogistic.ru>"
