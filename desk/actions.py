@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from desk.config import Config
-from mailer import Address, OutgoingMail, TemplateRenderer, new_message_id, reply_language
+from desk.replies import ReplyWriter, Thread
+from mailer import Address, reply_language
 from triage import Ticket, TicketStore, TriageError
 from triage.credentials import SecretBox
 from triage.store import now_iso
@@ -28,38 +29,18 @@ REJECTION_REASONS = ("etiquette", "misuse")
 def _queue_mail(
     config: Config, store: TicketStore, ticket: Ticket, kind: str, extra: dict[str, Any]
 ) -> None:
-    """Render ``kind`` in the customer's language and queue it on the ticket's thread."""
+    """An agent's mail, in the customer's language, threaded onto their last message."""
     messages = store.messages(ticket.id)
     last = messages[-1] if messages else None
     references = tuple((last["references_"] or "").split()) if last else ()
-    desk = config.desk
-    language = reply_language(messages[0]["body_text"]) if messages else "ru"
-    rendered = TemplateRenderer().render(
-        kind,
-        {
-            "ticket_number": ticket.number,
-            "customer_name": ticket.requester_name,
-            "original_subject": ticket.subject,
-            "support_address": desk.support_address,
-            "docs_url": desk.docs_url,
-            **extra,
-        },
-        language,
-    )
-    mail = OutgoingMail(
-        sender=Address(desk.support_address, desk.support_name),
+    thread = Thread(
         recipient=Address(ticket.requester_email, ticket.requester_name),
-        subject=rendered.subject,
-        text=rendered.text,
-        message_id=new_message_id(desk.message_id_domain, ticket.number.lower()),
         in_reply_to=last["message_id"] if last else None,
         references=(*references, last["message_id"]) if last else (),
-        loop_marker=desk.support_address,
+        language=reply_language(messages[0]["body_text"]) if messages else "ru",
     )
-    store.enqueue_mail(
-        ticket.id, kind, mail.message_id, desk.support_address, ticket.requester_email,
-        mail.subject, mail.to_bytes(),
-    )  # fmt: skip
+    writer = ReplyWriter(store, config.desk, config.limits)
+    writer.queue(ticket, thread, kind, extra, automatic=False)
 
 
 def _open_ticket(store: TicketStore, number: str) -> Ticket:

@@ -13,18 +13,17 @@ import hashlib
 import logging
 import traceback
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
+from desk.replies import ReplyWriter, Thread
 from faq_index import DocsAnswerer, Lookup, SearchHit
 from mailer import (
     Address,
     MailParseError,
-    OutgoingMail,
     ParsedMail,
     TemplateRenderer,
     automatic_reasons,
-    new_message_id,
     parse_mail,
     reply_language,
     spam_verdict,
@@ -154,10 +153,9 @@ class IntakeService:
         self.policy = policy
         self.sla = sla or SlaSettings()
         self.secret_box = secret_box or SecretBox("")
-        self.limits = limits or LimitSettings()
         self.clock = BusinessClock(self.sla)
         self.classifier = classifier
-        self.renderer = renderer or TemplateRenderer()
+        self.replies = ReplyWriter(store, desk, limits or LimitSettings(), renderer)
 
     def process(self, raw: bytes, source_key: str, released: bool = False) -> IntakeResult:
         """Run one raw mail through the desk. ``released``: an agent vouched for it, so
@@ -273,23 +271,6 @@ class IntakeService:
         return IntakeResult(
             source_key, "record", ticket.number, mail.sender.email, mail.subject, why=why
         )
-
-    def _reply_blocked(self, ticket: Ticket, recipient: str) -> str | None:
-        """Why no automatic mail may go to this recipient now, if a limit says so."""
-        limits, now = self.limits, _utc_now()
-        window = (now - timedelta(hours=limits.window_hours)).isoformat(timespec="seconds")
-        day = (now - timedelta(days=1)).isoformat(timespec="seconds")
-        bounce = (now - timedelta(days=limits.bounce_suppression_days)).isoformat()
-        if self.store.hard_bounced_since(recipient, bounce):
-            return f"{recipient} hard-bounced in the last {limits.bounce_suppression_days:g} days"
-        if self.store.mail_count(window, recipient=recipient) >= limits.per_sender_in_window:
-            return f"{limits.per_sender_in_window} automatic mails to {recipient} within the window"
-        if self.store.mail_count(day, recipient=recipient) >= limits.per_sender_daily:
-            return f"daily cap of {limits.per_sender_daily} automatic mails to {recipient}"
-        if self.store.mail_count(window, ticket_id=ticket.id) >= limits.per_ticket_in_window:
-            count = limits.per_ticket_in_window
-            return f"{count} automatic mails on {ticket.number} within the window"
-        return None
 
     def assess(self, mail: ParsedMail, released: bool = False) -> Assessment:
         """Everything the desk would conclude about this mail; reads the store, writes nothing."""
@@ -466,47 +447,15 @@ class IntakeService:
         return decision.links[: self.decision_settings.max_suggestions]
 
     def _enqueue(self, ticket: Ticket, mail: ParsedMail, kind: str, extra: dict[str, Any]) -> None:
-        blocked = self._reply_blocked(ticket, mail.sender.email)
-        if blocked:
-            self.store.record_event(
-                ticket.id, "auto_reply_suppressed", {"kind": kind, "why": blocked}
-            )
-            log.warning("no %s to %s: %s", kind, mail.sender.email, blocked)
-            return
-        context = {
-            "ticket_number": ticket.number,
-            "customer_name": mail.sender.name,
-            "original_subject": mail.subject,
-            "received_at": (
-                mail.date.strftime("%d.%m.%Y %H:%M") if mail.date else ticket.created_at
-            ),
-            "support_address": self.desk.support_address,
-            "docs_url": self.desk.docs_url,
-            **extra,
-        }
-        context.setdefault("missing_codes", [])
-        context.setdefault("notice_codes", [])
-        language = reply_language(f"{mail.subject}\n{mail.new_text}")
-        rendered = self.renderer.render(kind, context, language)
-        outgoing = OutgoingMail(
-            sender=Address(self.desk.support_address, self.desk.support_name),
+        received = mail.date.strftime("%d.%m.%Y %H:%M") if mail.date else ticket.created_at
+        thread = Thread(
             recipient=Address(mail.sender.email, mail.sender.name),
-            subject=rendered.subject,
-            text=rendered.text,
-            message_id=new_message_id(self.desk.message_id_domain, ticket.number.lower()),
             in_reply_to=mail.message_id,
             references=(*mail.references, mail.message_id),
-            loop_marker=self.desk.support_address,
+            language=reply_language(f"{mail.subject}\n{mail.new_text}"),
         )
-        self.store.enqueue_mail(
-            ticket.id,
-            kind,
-            outgoing.message_id,
-            self.desk.support_address,
-            mail.sender.email,
-            outgoing.subject,
-            outgoing.to_bytes(),
-        )
+        context = {"original_subject": mail.subject, "received_at": received, **extra}
+        self.replies.queue(ticket, thread, kind, context)
 
 
 def _masked_message(mail: ParsedMail, source_key: str) -> tuple[NewMessage, list[Secret]]:
