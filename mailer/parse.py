@@ -17,13 +17,13 @@ from datetime import datetime
 from email.message import EmailMessage, Message
 
 from mailer.archives import list_zip
+from mailer.charsets import decode_text
 from mailer.errors import MailParseError
 from mailer.filetypes import sniff_type
 from mailer.html_text import html_to_text
 from mailer.message import Address, Attachment, ParsedMail
 
 _MSGID_RE = re.compile(r"<[^<>\s]+>")
-_FALLBACK_CHARSETS = ("utf-8", "windows-1251", "koi8-r")
 
 
 def parse_mail(raw: bytes) -> ParsedMail:
@@ -144,14 +144,7 @@ def _date(value: str) -> datetime | None:
 
 
 def _decode_bytes(data: bytes, charset: str | None) -> str:
-    candidates = [charset] if charset else []
-    candidates += [c for c in _FALLBACK_CHARSETS if c != charset]
-    for candidate in candidates:
-        try:
-            return data.decode(candidate or "utf-8")
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("utf-8", errors="replace")
+    return decode_text(data, charset)
 
 
 def _part_text(part: Message) -> str:
