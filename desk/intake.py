@@ -274,7 +274,7 @@ class IntakeService:
 
     def assess(self, mail: ParsedMail, released: bool = False) -> Assessment:
         """Everything the desk would conclude about this mail; reads the store, writes nothing."""
-        ticket, matched_by = self._thread(mail)
+        ticket, matched_by, foreign = self._thread(mail)
         automatic = (
             ()
             if released
@@ -302,6 +302,7 @@ class IntakeService:
             retrieval_signals=lookup.signals,
             findings=tuple(check_request(self._content(mail, ticket), self.policy)),
             ticket_status=ticket.status if ticket else None,
+            foreign_ticket=foreign.number if foreign else None,
         )
         return Assessment(ticket, evidence, decide(evidence, self.decision_settings), lookup)
 
@@ -318,16 +319,29 @@ class IntakeService:
         texts.append(mail.new_text)
         return RequestContent(subject, tuple(texts), _attached(attachments + _records(mail)))
 
-    def _thread(self, mail: ParsedMail) -> tuple[Ticket | None, str]:
+    def _thread(self, mail: ParsedMail) -> tuple[Ticket | None, str, Ticket | None]:
+        """The ticket this mail continues, how it was found, and a ticket it named but may
+        not join: a tag from someone who is neither a participant nor of the same
+        registered organisation opens a new ticket instead (no data leaks into a thread)."""
         number = find_ticket_number(mail.subject, self.desk.ticket_prefix)
+        found, how = None, ""
         if number is not None:
-            ticket = self.store.find_ticket_number(number)
-            if ticket is not None:
-                return ticket, "subject tag"
-        ticket = self.store.find_ticket_by_message_ids(mail.thread_ids())
-        if ticket is not None:
-            return ticket, "In-Reply-To/References"
-        return None, ""
+            found, how = self.store.find_ticket_number(number), "subject tag"
+        if found is None:
+            found = self.store.find_ticket_by_message_ids(mail.thread_ids())
+            how = "In-Reply-To/References"
+        if found is None:
+            return None, "", None
+        if self._entitled(found, mail.sender.email):
+            return found, how, None
+        return None, "", found
+
+    def _entitled(self, ticket: Ticket, sender: str) -> bool:
+        sender = sender.lower()
+        if sender in self.store.participants(ticket.id) | {ticket.requester_email.lower()}:
+            return True
+        client = self.store.client_by_sender(sender)
+        return client is not None and ticket.client_id == client.id
 
     def _apply(
         self, mail: ParsedMail, source_key: str, ticket: Ticket | None, decision: Decision
@@ -335,6 +349,9 @@ class IntakeService:
         if ticket is None:
             ticket = self.store.create_ticket(mail.subject, mail.sender.email, mail.sender.name)
             self._assign_sla(ticket, mail, decision)
+            for reason in decision.reasons:
+                if reason.code == "foreign_thread":
+                    self.store.link_tickets(ticket, str(reason.data["ticket"]), mail.sender.email)
         message, secrets = _masked_message(mail, source_key)
         message_row = self.store.add_message(ticket.id, message, _records(mail))
         if secrets:
@@ -362,10 +379,10 @@ class IntakeService:
         if decision.outcome is Outcome.RECORD:
             return ticket
         if decision.outcome is Outcome.FOLLOW_UP:
-            reason = _REOPENING.get(ticket.status)
-            if reason:
+            reopening = _REOPENING.get(ticket.status)
+            if reopening:
                 self._resume_sla(self.store.ticket_by_id(ticket.id))
-                self.store.set_status(ticket.id, STATUS_OPEN, reason)
+                self.store.set_status(ticket.id, STATUS_OPEN, reopening)
             return ticket
         if decision.outcome is Outcome.ANSWER:
             self._enqueue(ticket, mail, "answer", {"links": _link_context(decision.links)})

@@ -64,6 +64,7 @@ class Evidence:
     retrieval_signals: dict[str, float] = field(default_factory=dict)
     findings: tuple[Finding, ...] = ()
     ticket_status: str | None = None
+    foreign_ticket: str | None = None  # named by the mail, but the sender may not join it
 
     @property
     def missing(self) -> tuple[Finding, ...]:
@@ -135,6 +136,15 @@ def _recheck(evidence: Evidence, thread: Reason) -> Decision:
 def _new_request(evidence: Evidence, settings: DecisionSettings) -> Decision:
     prediction = evidence.prediction
     reasons: list[Reason] = []
+    if evidence.foreign_ticket:
+        reasons.append(
+            Reason(
+                "foreign_thread",
+                f"names {evidence.foreign_ticket}, but the sender is not a participant "
+                "nor of the same organisation: a new ticket, linked to it",
+                {"ticket": evidence.foreign_ticket},
+            )
+        )
     if prediction is not None:
         reasons.append(_classified(prediction))
     if not evidence.index_available:

@@ -254,6 +254,18 @@ class TicketStore:
             )
             self.set_classification(ticket_id, category, intent, by)
 
+    def participants(self, ticket_id: int) -> set[str]:
+        rows = self.db.query(
+            "SELECT DISTINCT from_email FROM messages WHERE ticket_id = ?", [ticket_id]
+        )
+        return {str(row["from_email"]).lower() for row in rows}
+
+    def link_tickets(self, new: Ticket, named: str, sender: str) -> None:
+        other = self.find_ticket_number(named)
+        self.record_event(new.id, "linked_to", {"ticket": named, "sender": sender})
+        if other is not None:
+            self.record_event(other.id, "linked_from", {"ticket": new.number, "sender": sender})
+
     def corrections(self) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM corrections ORDER BY id"))
 
