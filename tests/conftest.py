@@ -9,7 +9,13 @@ import pytest
 
 from desk.config import DATA_DIR, Config, load_config
 from desk.docs_server import SnapshotServer
-from desk.services import build_index, crawl_docs, train_classifier, with_work_dir
+from desk.services import (
+    build_index,
+    crawl_docs,
+    fit_retrieval,
+    train_classifier,
+    with_work_dir,
+)
 from mailer import ImapSettings, SmtpSettings
 from tests.servers import Dovecot, SmtpSink
 
@@ -72,6 +78,7 @@ def indexed_config(docs_server: SnapshotServer, tmp_path_factory: pytest.TempPat
     config = replace(config, crawl=replace(config.crawl, delay=0.0))
     crawl_docs(config, docs_server.url)
     build_index(config, force=True)
+    fit_retrieval(config)
     train_classifier(config)
     return config
 

@@ -202,3 +202,60 @@ def test_agent_actions_send_their_mail_and_a_customer_reply_reopens(tmp_path: Pa
     body = text.get_body(preferencelist=("plain",))
     assert body is not None and "доработки функциональности" in body.get_content()
     assert text["In-Reply-To"] == "<act-2@stlogistic.ru>"
+
+
+def test_did_not_help_reopens_and_closure_purges_credentials_through_real_mail(
+    desk_config: Config, smtp_sink: SmtpSink
+) -> None:
+    from dataclasses import replace
+
+    from cryptography.fernet import Fernet
+
+    from desk import actions
+
+    config = replace(
+        desk_config,
+        store=replace(desk_config.store, secrets_key=Fernet.generate_key().decode()),
+    )
+    question = EmailMessage()
+    question["From"] = "Дмитрий Ковалёв <d.kovalev@uralpribor.ru>"
+    question["To"] = "support@empldocs.ru"
+    question["Subject"] = "Двухфакторка для кадровиков"
+    question["Message-ID"] = "<2fa-1@uralpribor.ru>"
+    question.set_content(
+        "Коллеги, добрый день.\n\nКак включить обязательную двухфакторку для кадровиков? "
+        "Можно через Google Authenticator?\n"
+    )
+    append(config.imap, question.as_bytes())
+    poll(config)
+    answer = received(smtp_sink, 0)
+    assert "двухфакторная-аутентификация" in text_of(answer)
+    number = str(answer["Subject"]).split("]")[0].lstrip("[")
+
+    not_helped = EmailMessage()
+    not_helped["From"] = "Дмитрий Ковалёв <d.kovalev@uralpribor.ru>"
+    not_helped["To"] = "support@empldocs.ru"
+    not_helped["Subject"] = f"Re: {answer['Subject']}"
+    not_helped["Message-ID"] = "<2fa-2@uralpribor.ru>"
+    not_helped["In-Reply-To"] = str(answer["Message-ID"])
+    not_helped.set_content(
+        "Не помогло: пункта нет в меню. Даю временный доступ, логин wa_support, "
+        "временный пароль: Tmp#2026!x"
+    )
+    append(config.imap, not_helped.as_bytes())
+    poll(config)
+
+    store = services.open_store(config)
+    try:
+        ticket = store.ticket(number)
+        assert ticket.status == "open", "a reply to an automatic answer reopens it"
+        assert "Tmp#2026!x" not in store.messages(ticket.id)[1]["body_text"]
+        assert store.secret_count(ticket.id) == 1
+        assert actions.close_ticket(config, store, number, by="agent.ivanova") == 1
+        services.send_outbox(config, store)
+        assert store.secret_count(ticket.id) == 0
+    finally:
+        store.close()
+    closure = received(smtp_sink, len(smtp_sink.received) - 1)
+    assert "Заявка закрыта" in str(closure["Subject"])
+    assert "смените эти данные" in text_of(closure)
