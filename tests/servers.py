@@ -22,7 +22,7 @@ listen = 127.0.0.1
 base_dir = {d}/run
 state_dir = {d}/state
 log_path = {d}/log/dovecot.log
-ssl = no
+{ssl_settings}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {internal_user}
@@ -34,7 +34,7 @@ service imap-login {{
   inet_listener imap {{
     address = 127.0.0.1
     port = {port}
-  }}{login_chroot}
+  }}{tls_listener}{login_chroot}
 }}
 service anvil {{
   chroot =
@@ -71,7 +71,7 @@ def wait_for_port(port: int, timeout: float = 10.0) -> None:
 class Dovecot:
     """Dovecot started from a config in a temporary folder; one user per test."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: bool = False) -> None:
         binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
         if not Path(binary).exists():
             raise RuntimeError("dovecot is not installed; run scripts/test.sh to install it")
@@ -79,6 +79,8 @@ class Dovecot:
         self.dir = Path(tempfile.mkdtemp(prefix="dovecot-"))
         self.dir.chmod(0o755)
         self.port = free_port()
+        self.tls_port = free_port() if tls else 0
+        self.cert = self.dir / "cert.pem"
         as_root = os.geteuid() == 0
         for sub in ("mail", "run", "state", "log"):
             (self.dir / sub).mkdir()
@@ -91,7 +93,17 @@ class Dovecot:
             internal = login = mail = me
             chroot = "\n  chroot ="
         (self.dir / "users").write_text("")
+        ssl_settings, tls_listener = "ssl = no", ""
+        if tls:
+            self._make_certificate()
+            ssl_settings = f"ssl = yes\nssl_cert = <{self.cert}\nssl_key = <{self.dir / 'key.pem'}"
+            tls_listener = (
+                f"\n  inet_listener imaps {{\n    address = 127.0.0.1\n"
+                f"    port = {self.tls_port}\n    ssl = yes\n  }}"
+            )
         conf = DOVECOT_CONF.format(
+            ssl_settings=ssl_settings,
+            tls_listener=tls_listener,
             d=self.dir,
             port=self.port,
             internal_user=internal,
@@ -104,6 +116,15 @@ class Dovecot:
         self.conf = self.dir / "dovecot.conf"
         self.conf.write_text(conf)
 
+    def _make_certificate(self) -> None:
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+             "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+             "-keyout", str(self.dir / "key.pem"), "-out", str(self.cert)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        (self.dir / "key.pem").chmod(0o644)
+
     def add_users(self, names: list[str], password: str) -> None:
         """Users written before start: Dovecot may miss a change within the same second."""
         with (self.dir / "users").open("a") as users:
@@ -115,6 +136,8 @@ class Dovecot:
         with (self.dir / "log" / "start.log").open("wb") as out:
             subprocess.run([self.binary, "-c", str(self.conf)], check=True, stdout=out, stderr=out)
         wait_for_port(self.port)
+        if self.tls_port:
+            wait_for_port(self.tls_port)
 
     def stop(self) -> None:
         pid_file = self.dir / "run" / "master.pid"
