@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from mailer import DeliveryError, PermanentDeliveryError, Transport
 from triage import TicketStore
@@ -18,6 +19,16 @@ class DeliveryReport:
     failed: dict[str, str] = field(default_factory=dict)
 
 
+RETRY_BASE_SECONDS = 60.0
+RETRY_MAX_SECONDS = 6 * 3600.0
+GIVE_UP_AFTER = 12
+
+
+def retry_delay(attempts: int) -> float:
+    """Seconds to wait after the n-th failed attempt: 1 min, 2, 4 … capped at 6 hours."""
+    return float(min(RETRY_BASE_SECONDS * 2.0 ** max(attempts - 1, 0), RETRY_MAX_SECONDS))
+
+
 def deliver_pending(store: TicketStore, transport: Transport) -> DeliveryReport:
     report = DeliveryReport()
     for mail in store.pending_mail():
@@ -30,7 +41,16 @@ def deliver_pending(store: TicketStore, transport: Transport) -> DeliveryReport:
             log.error("outbox %s to %s refused for good: %s", mail.id, mail.recipient, exc)
             continue
         except DeliveryError as exc:
-            store.mark_mail_failed(mail, str(exc), permanent=False)
+            attempts = mail.attempts + 1
+            if attempts >= GIVE_UP_AFTER:
+                error = f"gave up after {attempts} attempts: {exc}"
+                store.mark_mail_failed(mail, error, permanent=True)
+                report.failed[mail.message_id] = error
+                continue
+            retry_at = datetime.now(UTC) + timedelta(seconds=retry_delay(attempts))
+            store.mark_mail_failed(
+                mail, str(exc), permanent=False, retry_at=retry_at.isoformat(timespec="seconds")
+            )
             report.deferred[mail.message_id] = str(exc)
             log.warning("outbox %s to %s deferred: %s", mail.id, mail.recipient, exc)
             continue

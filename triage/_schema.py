@@ -226,6 +226,11 @@ def _corrections(db: Database) -> None:
     )
 
 
+@migrations(name="0008_outbox_backoff")
+def _outbox_backoff(db: Database) -> None:
+    db.execute("ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT")
+
+
 def _run(db: Database, script: str) -> None:
     """Statement by statement: executescript() would commit the migration's transaction.
 

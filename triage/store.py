@@ -650,11 +650,15 @@ class TicketStore:
         self.record_event(ticket_id, "mail_queued", {"outbox_id": row_id, "kind": kind})
         return row_id
 
-    def pending_mail(self) -> list[OutboxMail]:
-        return [
-            _outbox_mail(row)
-            for row in self.db.query("SELECT * FROM outbox WHERE status = 'pending' ORDER BY id")
-        ]
+    def pending_mail(self, now: str | None = None) -> list[OutboxMail]:
+        """Mail due for (another) delivery attempt: never tried, or its backoff has passed."""
+        now = now or now_iso()
+        rows = self.db.query(
+            "SELECT * FROM outbox WHERE status = 'pending' "
+            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
+            [now],
+        )
+        return [_outbox_mail(row) for row in rows]
 
     def outbox(self, ticket_id: int | None = None) -> list[OutboxMail]:
         if ticket_id is None:
@@ -686,7 +690,11 @@ class TicketStore:
                 self.db.table("tickets").update(mail.ticket_id, {"acknowledged_at": at})
                 self.record_event(mail.ticket_id, "acknowledged", {"outbox_id": mail.id})
 
-    def mark_mail_failed(self, mail: OutboxMail, error: str, permanent: bool) -> None:
+    def mark_mail_failed(
+        self, mail: OutboxMail, error: str, permanent: bool, retry_at: str | None = None
+    ) -> None:
+        """A failed attempt: permanent failures stay on the ticket; temporary ones wait
+        until ``retry_at`` (exponential backoff chosen by the sender)."""
         with self.transaction():
             self.db.table("outbox").update(
                 mail.id,
@@ -694,6 +702,7 @@ class TicketStore:
                     "status": "failed" if permanent else "pending",
                     "attempts": mail.attempts + 1,
                     "last_error": error,
+                    "next_attempt_at": None if permanent else retry_at,
                 },
             )
             self.record_event(
