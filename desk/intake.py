@@ -184,6 +184,37 @@ class IntakeService:
         log.warning("quarantined %s: %s", source_key, reason)
         return IntakeResult(source_key, "quarantined", detail=reason)
 
+    def process_oversized(self, headers: bytes, size: int, source_key: str) -> IntakeResult:
+        """A mail too big to download: a ticket from its headers and a short notice.
+
+        The mail itself stays on the server (the poller moves it to a folder of its own),
+        so nothing is lost and an agent can still open it.
+        """
+        if self.store.source_processed(source_key):
+            return IntakeResult(source_key, "already_processed")
+        try:
+            mail = parse_mail(headers + b"\r\n")
+        except MailParseError as exc:
+            return self._quarantine(headers, source_key, f"oversized ({size} bytes), {exc}")
+        note = f"[письмо размером {size / 1048576:.1f} МБ не загружено: превышен лимит]"
+        mail = dataclasses.replace(mail, text=note, html=None, attachments=())
+        decision = Decision(
+            Outcome.ESCALATE, (Reason("oversized", f"{size} bytes, not downloaded"),)
+        )
+        with self.store.transaction():
+            ticket = self.store.create_ticket(mail.subject, mail.sender.email, mail.sender.name)
+            self._assign_sla(ticket, mail, decision)
+            message = _masked_message(mail, source_key)[0]
+            row = self.store.add_message(ticket.id, message, [])
+            self.store.record_decision(ticket.id, row, "escalate", [decision.reasons[0].as_dict()])
+            self._enqueue(ticket, mail, "oversized", {"size_mb": f"{size / 1048576:.1f}"})
+            self.store.set_status(ticket.id, STATUS_OPEN, "oversized mail")
+            self.store.mark_source_processed(source_key, mail.message_id, "oversized", ticket.id)
+        return IntakeResult(
+            source_key, "oversized", ticket.number, mail.sender.email, mail.subject,
+            why=f"{size} bytes, not downloaded",
+        )  # fmt: skip
+
     def release(self, quarantine_id: int) -> IntakeResult:
         """Process a quarantined mail as a person's mail (P16: a false positive)."""
         entry = self.store.quarantine_entry(quarantine_id)

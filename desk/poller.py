@@ -38,7 +38,14 @@ def poll_once(settings: ImapSettings, intake: IntakeService) -> PollReport:
         uidvalidity = mailbox.uidvalidity()
         done: list[str] = []
         for fetched in mailbox.fetch_all():
-            result = intake.process(fetched.raw, source_key(settings, uidvalidity, fetched.uid))
+            key = source_key(settings, uidvalidity, fetched.uid)
+            if not fetched.complete:
+                mailbox.ensure_folder(settings.oversized_folder)
+                result = intake.process_oversized(fetched.raw, fetched.size, key)
+                report.results.append(result)
+                mailbox.move([fetched.uid], settings.oversized_folder)
+                continue
+            result = intake.process(fetched.raw, key)
             report.results.append(result)
             done.append(fetched.uid)
             log.info("%s -> %s %s", fetched.uid, result.outcome, result.ticket_number or "")

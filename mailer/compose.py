@@ -111,6 +111,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "reason": "needs_development",
     "comment": "Проблема подтверждена, исправление войдёт в выпуск 3.4.3.",
     "agent_name": "Ирина Соколова",
+    "size_mb": "42.7",
 }
 
 

@@ -23,11 +23,12 @@ from mailer.settings import ImapSettings
 
 @dataclass(frozen=True)
 class FetchedMail:
-    """One message as the server holds it."""
+    """One message as the server holds it; ``complete`` False: only its headers (too big)."""
 
     uid: str
     size: int
     raw: bytes
+    complete: bool = True
 
 
 class _RawMessage(MailMessage):
@@ -114,11 +115,28 @@ class ImapMailbox:
             raise MailboxError(f"cannot create folder {name!r}: {exc}") from exc
 
     def fetch_all(self) -> Iterator[FetchedMail]:
-        """Every message in the folder, oldest first, without setting \\Seen."""
+        """Every message in the folder, oldest first, without setting \\Seen.
+
+        Sizes are read first (headers only); a message over ``max_message_bytes`` is
+        never downloaded, and comes back with its headers and ``complete=False``.
+        """
+        limit = self.settings.max_message_bytes
         try:
-            for message in self.box.fetch("ALL", mark_seen=False, bulk=self.settings.batch_size):
+            heads = list(
+                self.box.fetch(
+                    "ALL", mark_seen=False, headers_only=True, bulk=self.settings.batch_size
+                )
+            )
+            small = [str(m.uid) for m in heads if m.size_rfc822 <= limit]
+            for message in heads:
                 assert isinstance(message, _RawMessage)
-                yield FetchedMail(uid=str(message.uid), size=message.size_rfc822, raw=message.raw)
+                if message.size_rfc822 > limit:
+                    yield FetchedMail(str(message.uid), message.size_rfc822, message.raw, False)
+            for start in range(0, len(small), self.settings.batch_size):
+                chunk = small[start : start + self.settings.batch_size]
+                for message in self.box.fetch(mark_seen=False, uid_list=chunk, bulk=True):
+                    assert isinstance(message, _RawMessage)
+                    yield FetchedMail(str(message.uid), message.size_rfc822, message.raw)
         except (OSError, imaplib.IMAP4.error, UnexpectedCommandStatusError) as exc:
             raise MailboxError(f"FETCH in {self.settings.folder} failed: {exc}") from exc
 

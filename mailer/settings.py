@@ -19,6 +19,10 @@ class ImapSettings:
     folder: str = "INBOX"
     processed_folder: str = "Processed"
     batch_size: int = field(default=50, metadata={"min": 1, "max": 10000})
+    # Mail larger than this (the server's RFC822.SIZE) is not downloaded: its headers
+    # open a ticket, the customer gets a short notice, the mail moves to oversized_folder.
+    max_message_bytes: int = field(default=30 * 1024 * 1024, metadata={"min": 1024})
+    oversized_folder: str = "Oversized"
     timeout: float = field(default=30.0, metadata={"min": 0.1})
     ca_file: str = ""
 

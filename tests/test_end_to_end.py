@@ -147,3 +147,33 @@ def test_mail_left_in_inbox_after_commit_is_moved_without_reprocessing(
 
     assert len(smtp_sink.received) == 1
     assert folder_sizes(desk_config.imap) == {"INBOX": 0, "Processed": 1}
+
+
+def test_oversized_mail_is_not_downloaded_but_registered_kept_and_answered(
+    desk_config: Config, smtp_sink: SmtpSink
+) -> None:
+    from dataclasses import replace
+
+    config = replace(desk_config, imap=replace(desk_config.imap, max_message_bytes=20_000))
+    msg = EmailMessage()
+    msg["From"] = f"Ольга Петрова <{CUSTOMER}>"
+    msg["To"] = "support@empldocs.ru"
+    msg["Subject"] = "Видео ошибки"
+    msg["Message-ID"] = "<big-1@stlogistic.ru>"
+    msg.set_content("Записала видео ошибки, во вложении.")
+    msg.add_attachment(bytes(range(256)) * 200, maintype="video", subtype="mp4", filename="e.mp4")
+    append(config.imap, msg.as_bytes())
+
+    poll(config)
+
+    assert len(smtp_sink.received) == 1
+    notice = email.message_from_bytes(smtp_sink.received[0].data, policy=email.policy.default)
+    assert "Письмо слишком большое" in str(notice["Subject"])
+    sizes = folder_sizes(config.imap)
+    assert sizes["INBOX"] == 0 and sizes.get("Processed", 0) == 0
+    with MailBoxUnencrypted(config.imap.host, config.imap.port).login(
+        config.imap.username, config.imap.password
+    ) as box:
+        assert int(box.folder.status("Oversized", ["MESSAGES"])["MESSAGES"]) == 1
+    poll(config)
+    assert len(smtp_sink.received) == 1
