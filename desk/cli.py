@@ -25,20 +25,27 @@ from triage import RequestClassifier, TicketStore, TriageError, evaluate, load_r
 from triage.classify import CATEGORIES, INTENTS
 
 log = logging.getLogger("triage")
+MAX_RETRY_DELAY = 900.0  # seconds; an unreachable mail server is retried at least this often
 
 
 def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
     store = services.open_store(config)
     models = services.load_models(config)
+    interval = args.interval or config.poll.interval
+    failures = 0
     try:
         while True:
+            delay = interval
             try:
                 report, delivery = services.poll(config, store, models)
             except MailerError as exc:
                 if not args.watch:
                     raise
-                log.error("poll failed, retrying in %.0f s: %s", config.poll.interval, exc)
+                failures += 1
+                delay = min(interval * 2 ** (failures - 1), MAX_RETRY_DELAY)
+                log.error("poll failed (%d in a row), retrying in %.0f s: %s", failures, delay, exc)
             else:
+                failures = 0
                 sent = len(delivery.sent) if delivery else 0
                 print(
                     f"polled: {len(report.new)} new, {len(report.results)} seen, {sent} mail sent"
@@ -49,7 +56,7 @@ def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
                     )
             if not args.watch:
                 return 0
-            time.sleep(args.interval or config.poll.interval)
+            time.sleep(delay)
     finally:
         store.close()
 

@@ -28,6 +28,7 @@ from mailer import (
     reply_language,
     spam_verdict,
     split_reply,
+    ticket_tag_from_message_id,
 )
 from mailer.dsn import Bounce, parse_dsn
 from triage import (
@@ -362,10 +363,23 @@ class IntakeService:
             found = self.store.find_ticket_by_message_ids(mail.thread_ids())
             how = "In-Reply-To/References"
         if found is None:
+            found, how = self._signed_reference(mail), "signed Message-ID in In-Reply-To/References"
+        if found is None:
             return None, "", None
         if self._entitled(found, mail.sender.email):
             return found, how, None
         return None, "", found
+
+    def _signed_reference(self, mail: ParsedMail) -> Ticket | None:
+        for message_id in mail.thread_ids():
+            tag = ticket_tag_from_message_id(
+                message_id, self.desk.message_id_domain, self.desk.message_id_secret
+            )
+            number = find_ticket_number(f"[{tag}]", self.desk.ticket_prefix) if tag else None
+            ticket = self.store.find_ticket_number(number) if number else None
+            if ticket is not None:
+                return ticket
+        return None
 
     def _entitled(self, ticket: Ticket, sender: str) -> bool:
         sender = sender.lower()

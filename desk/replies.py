@@ -73,7 +73,9 @@ class ReplyWriter:
             recipient=thread.recipient,
             subject=rendered.subject,
             text=rendered.text,
-            message_id=new_message_id(self.desk.message_id_domain, ticket.number.lower()),
+            message_id=new_message_id(
+                self.desk.message_id_domain, ticket.number.lower(), self.desk.message_id_secret
+            ),
             in_reply_to=thread.in_reply_to,
             references=thread.references,
             loop_marker=self.desk.support_address,

@@ -1,7 +1,13 @@
 """Mail in and out: IMAP and .eml intake, parsing, reply templates, SMTP delivery."""
 
 from mailer.automatic import automatic_reasons
-from mailer.compose import OutgoingMail, RenderedMail, TemplateRenderer, new_message_id
+from mailer.compose import (
+    OutgoingMail,
+    RenderedMail,
+    TemplateRenderer,
+    new_message_id,
+    ticket_tag_from_message_id,
+)
 from mailer.eml_source import EmlFile, read_eml_folder
 from mailer.errors import (
     DeliveryError,
@@ -49,4 +55,5 @@ __all__ = [
     "reply_language",
     "spam_verdict",
     "split_reply",
+    "ticket_tag_from_message_id",
 ]

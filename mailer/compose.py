@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import email.policy
 import email.utils
+import hashlib
+import hmac
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -120,5 +124,25 @@ def template_names(directory: Path = TEMPLATE_DIR) -> list[str]:
     return sorted(p.name.removesuffix(".txt.j2") for p in directory.glob("*.txt.j2"))
 
 
-def new_message_id(domain: str, tag: str) -> str:
-    return email.utils.make_msgid(idstring=tag, domain=domain)
+def new_message_id(domain: str, tag: str, secret: str = "") -> str:
+    """``<tag.random.signature@domain>``: with a secret, the ID proves it is ours and
+    carries its ticket, so a reply is threaded even when the subject lost the tag."""
+    local = f"{tag}.{secrets.token_hex(8)}"
+    if secret:
+        local += "." + _signature(secret, local)
+    return f"<{local}@{domain}>"
+
+
+def ticket_tag_from_message_id(message_id: str, domain: str, secret: str) -> str | None:
+    """The tag of one of our own signed Message-IDs; None for anyone else's or a forgery."""
+    match = re.fullmatch(r"<([^<>@\s]+)@([^<>@\s]+)>", message_id.strip())
+    if not secret or not match or match.group(2).lower() != domain.lower():
+        return None
+    local, _, signature = match.group(1).rpartition(".")
+    if not local or not hmac.compare_digest(signature, _signature(secret, local)):
+        return None
+    return local.split(".", 1)[0]
+
+
+def _signature(secret: str, local: str) -> str:
+    return hmac.new(secret.encode(), local.encode(), hashlib.sha256).hexdigest()[:16]

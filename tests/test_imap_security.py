@@ -60,3 +60,20 @@ def test_an_untrusted_certificate_is_refused(tls_dovecot: Dovecot) -> None:
 def test_a_wrong_password_is_a_clear_error(tls_dovecot: Dovecot) -> None:
     with pytest.raises(MailboxError, match="refused"):
         ImapMailbox(settings(tls_dovecot, "starttls", password="wrong")).connect()
+
+
+def test_poll_with_the_mail_server_down_fails_with_a_clear_message(
+    tmp_path: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desk.cli import main
+    from tests.servers import free_port
+
+    monkeypatch.setenv("TRIAGE_IMAP_HOST", "127.0.0.1")
+    monkeypatch.setenv("TRIAGE_IMAP_PORT", str(free_port()))
+    monkeypatch.setenv("TRIAGE_IMAP_SECURITY", "plain")
+    monkeypatch.setenv("TRIAGE_IMAP_TIMEOUT", "2")
+    monkeypatch.setenv("TRIAGE_STORE_DATABASE", f"{tmp_path}/desk.sqlite3")
+    monkeypatch.setenv("TRIAGE_INDEX_DIRECTORY", f"{tmp_path}/index")
+    monkeypatch.setenv("TRIAGE_CLASSIFIER_MODEL_DIR", f"{tmp_path}/model")
+    assert main(["poll"]) == 1
+    assert "IMAP connection to 127.0.0.1" in capsys.readouterr().err

@@ -54,3 +54,30 @@ def test_a_tag_from_a_stranger_opens_a_new_linked_ticket(tmp_path: Path) -> None
         "k4",
     )
     assert by_headers.ticket_number != number, "References do not let strangers in either"
+
+
+def test_signed_message_ids_thread_a_reply_that_lost_its_tag(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from mailer import new_message_id, ticket_tag_from_message_id
+
+    signed = new_message_id("empldocs.ru", "wa-000001", "s3cret")
+    assert ticket_tag_from_message_id(signed, "empldocs.ru", "s3cret") == "wa-000001"
+    assert ticket_tag_from_message_id(signed, "empldocs.ru", "other") is None
+    forged = signed.replace("wa-000001", "wa-000002")
+    assert ticket_tag_from_message_id(forged, "empldocs.ru", "s3cret") is None
+
+    config = with_work_dir(load_config(environ={}), tmp_path)
+    config = replace(config, desk=replace(config.desk, message_id_secret="s3cret"))
+    store = services.open_store(config)
+    intake = services.intake_service(config, store, services.Models())
+    first = intake.process(mail("anna@romashka.ru", "Документы не открываются", 1), "k1")
+    [ack] = store.outbox()
+    assert ticket_tag_from_message_id(ack.message_id, "empldocs.ru", "s3cret") == "wa-000001"
+    store.db.execute("DELETE FROM events WHERE kind = 'mail_queued'")
+    store.db.execute("UPDATE outbox SET message_id = '<gone@empldocs.ru>'")
+    store.db.conn.commit()
+    reply = intake.process(
+        mail("anna@romashka.ru", "Re: Документы", 2, In_Reply_To=ack.message_id), "k2"
+    )
+    assert reply.ticket_number == first.ticket_number

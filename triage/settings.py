@@ -13,6 +13,9 @@ class DeskSettings:
     ticket_prefix: str = field(default="WA", metadata={"pattern": r"[A-Z]{2,6}"})
     message_id_domain: str = "empldocs.ru"
     docs_url: str = "https://padocs.empldocs.app/"
+    # Signs our outgoing Message-IDs (HMAC), so that a reply whose subject lost the ticket
+    # tag is still threaded, from its In-Reply-To/References alone.
+    message_id_secret: str = field(default="", repr=False, metadata={"secret": True})
 
 
 @dataclass(frozen=True)
