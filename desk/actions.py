@@ -73,24 +73,36 @@ def defer(
     config: Config, store: TicketStore, number: str, reason: str, comment: str, by: str
 ) -> None:
     """P15: postpone with one of the policy's reasons; the customer is told which."""
-    if reason not in DEFERRAL_REASONS:
-        raise TriageError(f"deferral reason must be one of {', '.join(DEFERRAL_REASONS)}")
-    ticket = _open_ticket(store, number)
-    with store.transaction():
-        _queue_mail(config, store, ticket, "deferral", {"reason": reason, "comment": comment})
-        store.set_status(ticket.id, "deferred", f"{reason} ({by})")
+    _set_aside(config, store, number, "deferral", "deferred", DEFERRAL_REASONS, reason, comment, by)
 
 
 def reject(
     config: Config, store: TicketStore, number: str, reason: str, comment: str, by: str
 ) -> None:
     """P2: refuse consultation for a breach of etiquette or misuse of the product."""
-    if reason not in REJECTION_REASONS:
-        raise TriageError(f"rejection reason must be one of {', '.join(REJECTION_REASONS)}")
+    _set_aside(
+        config, store, number, "rejection", "rejected", REJECTION_REASONS, reason, comment, by
+    )
+
+
+def _set_aside(
+    config: Config,
+    store: TicketStore,
+    number: str,
+    kind: str,
+    status: str,
+    allowed: tuple[str, ...],
+    reason: str,
+    comment: str,
+    by: str,
+) -> None:
+    """Put a ticket aside for a policy reason and tell the customer which (mail ``kind``)."""
+    if reason not in allowed:
+        raise TriageError(f"{kind} reason must be one of {', '.join(allowed)}")
     ticket = _open_ticket(store, number)
     with store.transaction():
-        _queue_mail(config, store, ticket, "rejection", {"reason": reason, "comment": comment})
-        store.set_status(ticket.id, "rejected", f"{reason} ({by})")
+        _queue_mail(config, store, ticket, kind, {"reason": reason, "comment": comment})
+        store.set_status(ticket.id, status, f"{reason} ({by})")
 
 
 def close_ticket(config: Config, store: TicketStore, number: str, by: str) -> int:
