@@ -116,10 +116,13 @@ def _cmd_ask(config: Config, args: argparse.Namespace) -> int:
 def _cmd_send(config: Config, args: argparse.Namespace) -> int:
     store = services.open_store(config)
     try:
-        report = services.send_outbox(config, store)
+        report = services.send_outbox(config, store, retry_uncertain=args.retry_uncertain)
+        uncertain = store.uncertain_mail()
     finally:
         store.close()
     print(f"sent {len(report.sent)}, deferred {len(report.deferred)}, failed {len(report.failed)}")
+    for mail in uncertain:
+        print(f"  uncertain: #{mail.id} {mail.kind} to {mail.recipient} (sending was interrupted)")
     return 0 if not report.failed else 1
 
 
@@ -477,6 +480,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_ask)
 
     p = sub.add_parser("send", help="deliver pending outbox mail over SMTP")
+    p.add_argument(
+        "--retry-uncertain",
+        action="store_true",
+        help="resend mail whose sending was interrupted (it may reach the customer twice)",
+    )
     p.set_defaults(func=_cmd_send)
 
     p = sub.add_parser("parse", help="print how a .eml file is parsed")

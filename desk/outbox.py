@@ -29,10 +29,19 @@ def retry_delay(attempts: int) -> float:
     return float(min(RETRY_BASE_SECONDS * 2.0 ** max(attempts - 1, 0), RETRY_MAX_SECONDS))
 
 
-def deliver_pending(store: TicketStore, transport: Transport) -> DeliveryReport:
+def deliver_pending(
+    store: TicketStore, transport: Transport, retry_uncertain: bool = False
+) -> DeliveryReport:
+    """Hand every due mail to the transport once.
+
+    Each mail is marked as being sent (committed) before the transport is called, so a
+    process killed after the server accepted it but before "sent" was recorded leaves
+    it uncertain instead of sending it again; ``retry_uncertain`` resends those.
+    """
     report = DeliveryReport()
-    for mail in store.pending_mail():
+    for mail in store.pending_mail(uncertain=retry_uncertain):
         name = f"{mail.id:06d}-{mail.kind}"
+        store.mark_mail_sending(mail)
         try:
             where = transport.deliver(mail.raw, mail.sender, [mail.recipient], name)
         except PermanentDeliveryError as exc:

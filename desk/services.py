@@ -229,9 +229,12 @@ def fit_retrieval(config: Config, progress: Callable[[int, int], None] | None = 
 
 
 def send_outbox(
-    config: Config, store: TicketStore, transport: Transport | None = None
+    config: Config,
+    store: TicketStore,
+    transport: Transport | None = None,
+    retry_uncertain: bool = False,
 ) -> DeliveryReport:
-    return deliver_pending(store, transport or make_transport(config.smtp))
+    return deliver_pending(store, transport or make_transport(config.smtp), retry_uncertain)
 
 
 def poll(

@@ -231,6 +231,11 @@ def _outbox_backoff(db: Database) -> None:
     db.execute("ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT")
 
 
+@migrations(name="0009_outbox_sending")
+def _outbox_sending(db: Database) -> None:
+    db.execute("ALTER TABLE outbox ADD COLUMN sending_since TEXT")
+
+
 def _run(db: Database, script: str) -> None:
     """Statement by statement: executescript() would commit the migration's transaction.
 

@@ -650,13 +650,29 @@ class TicketStore:
         self.record_event(ticket_id, "mail_queued", {"outbox_id": row_id, "kind": kind})
         return row_id
 
-    def pending_mail(self, now: str | None = None) -> list[OutboxMail]:
-        """Mail due for (another) delivery attempt: never tried, or its backoff has passed."""
+    def pending_mail(self, now: str | None = None, uncertain: bool = False) -> list[OutboxMail]:
+        """Mail due for (another) delivery attempt: never tried, or its backoff has passed.
+
+        A mail whose delivery started but was never confirmed (the process died while
+        sending) may have reached the customer: it is left out unless ``uncertain``, so
+        that a crash never sends a mail twice; an operator decides to resend it.
+        """
         now = now or now_iso()
+        sending = "sending_since IS NOT NULL" if uncertain else "sending_since IS NULL"
         rows = self.db.query(
-            "SELECT * FROM outbox WHERE status = 'pending' "
+            f"SELECT * FROM outbox WHERE status = 'pending' AND {sending} "
             "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
             [now],
+        )
+        return [_outbox_mail(row) for row in rows]
+
+    def mark_mail_sending(self, mail: OutboxMail) -> None:
+        with self.transaction():
+            self.db.table("outbox").update(mail.id, {"sending_since": now_iso()})
+
+    def uncertain_mail(self) -> list[OutboxMail]:
+        rows = self.db.query(
+            "SELECT * FROM outbox WHERE status = 'pending' AND sending_since IS NOT NULL"
         )
         return [_outbox_mail(row) for row in rows]
 
@@ -676,6 +692,7 @@ class TicketStore:
                 mail.id,
                 {
                     "status": "sent",
+                    "sending_since": None,
                     "sent_at": at,
                     "delivered_to": delivered_to,
                     "attempts": mail.attempts + 1,
@@ -702,6 +719,7 @@ class TicketStore:
                     "status": "failed" if permanent else "pending",
                     "attempts": mail.attempts + 1,
                     "last_error": error,
+                    "sending_since": None,
                     "next_attempt_at": None if permanent else retry_at,
                 },
             )
