@@ -242,8 +242,10 @@ class IntakeService:
             return IntakeResult(
                 source_key, "duplicate", sender=mail.sender.email, subject=mail.subject
             )
-        bounce = parse_dsn(raw)
-        if bounce is not None and not released:
+        # Only a multipart/report is parsed a second time, as a delivery report.
+        is_report = "multipart/report" in (mail.header("Content-Type") or "").lower()
+        bounce = parse_dsn(raw) if is_report and not released else None
+        if bounce is not None:
             return self._bounce(mail, raw, source_key, bounce)
         if not released:
             verdict = spam_verdict(mail)

@@ -406,13 +406,10 @@ class TicketStore:
         """The identified client that registered this address, else its domain."""
         address = address.lower()
         domain = address.rsplit("@", 1)[-1]
-        for client in self.clients():
-            if client.identified and address in client.addresses:
-                return client
-        for client in self.clients():
-            if client.identified and domain in client.domains:
-                return client
-        return None
+        identified = [client for client in self.clients() if client.identified]
+        by_address = (c for c in identified if address in c.addresses)
+        by_domain = (c for c in identified if domain in c.domains)
+        return next(by_address, None) or next(by_domain, None)
 
     def set_sla(
         self, ticket_id: int, assignment: SlaAssignment, first: str, resolution: str
