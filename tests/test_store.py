@@ -52,3 +52,29 @@ def test_a_failed_transaction_leaves_nothing(store: TicketStore) -> None:
 def test_unknown_ticket_number_raises(store: TicketStore) -> None:
     with pytest.raises(TicketNotFoundError):
         store.ticket("WA-999999")
+
+
+def test_feedback_is_recorded_per_ticket_and_validated(store: TicketStore) -> None:
+    from triage import StoreError
+
+    with store.transaction():
+        ticket = store.create_ticket("Вопрос", "a@example.ru", "")
+        store.record_feedback(
+            ticket.id,
+            "not_helpful",
+            "unrelated",
+            "link",
+            ["https://d/x/#a"],
+            at="2026-11-01T10:00:00+00:00",
+        )
+        store.record_feedback(ticket.id, "solved", None, "mail", ["https://d/x/#a"])
+    rows = store.feedback()
+    assert [(r["ticket"], r["verdict"], r["reason"], r["via"]) for r in rows] == [
+        ("WA-000001", "not_helpful", "unrelated", "link"),
+        ("WA-000001", "solved", None, "mail"),
+    ]
+    assert rows[0]["at"] == "2026-11-01T10:00:00+00:00" and rows[0]["links"] == ["https://d/x/#a"]
+    with pytest.raises(StoreError):
+        store.record_feedback(ticket.id, "great", None, "link", [])
+    with pytest.raises(StoreError):
+        store.record_feedback(ticket.id, "not_helpful", "meh", "link", [])

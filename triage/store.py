@@ -32,6 +32,10 @@ STATUS_AWAITING_CLARIFICATION = "awaiting_clarification"
 STATUS_CLOSED = "closed"
 # Mails that carry the ticket number to the customer and so confirm the request (P4).
 ACKNOWLEDGING_KINDS = ("acknowledgment", "answer", "clarification")
+# The customer's verdict on an automatic answer (feedback link or reply) and why it failed.
+FEEDBACK_SOLVED = "solved"
+FEEDBACK_NOT_HELPFUL = "not_helpful"
+FEEDBACK_REASONS = ("unrelated", "not_answered")  # not about my question / did not answer it
 
 
 def now_iso() -> str:
@@ -544,6 +548,46 @@ class TicketStore:
             }
         )
         self.record_event(ticket_id, "decision", {"outcome": outcome})
+
+    def record_feedback(
+        self,
+        ticket_id: int,
+        verdict: str,
+        reason: str | None,
+        via: str,
+        links: list[str],
+        at: str | None = None,
+    ) -> None:
+        """The customer's verdict on the automatic answer that offered ``links``."""
+        if verdict not in (FEEDBACK_SOLVED, FEEDBACK_NOT_HELPFUL):
+            raise StoreError(f"unknown feedback verdict {verdict!r}")
+        if reason is not None and reason not in FEEDBACK_REASONS:
+            raise StoreError(f"unknown feedback reason {reason!r}")
+        detail = {"verdict": verdict, "reason": reason, "via": via, "links": links}
+        self.db.table("events").insert(
+            {
+                "ticket_id": ticket_id,
+                "at": at or now_iso(),
+                "kind": "feedback",
+                "detail": json.dumps(detail, ensure_ascii=False),
+            }
+        )
+
+    def feedback(self) -> list[dict[str, Any]]:
+        """Every customer verdict on an automatic answer, oldest first, with its ticket."""
+        rows = self.db.query(
+            "SELECT e.at, e.detail, t.number, t.id AS ticket_id FROM events e"
+            " JOIN tickets t ON t.id = e.ticket_id WHERE e.kind = 'feedback' ORDER BY e.id"
+        )
+        return [
+            {
+                "at": r["at"],
+                "ticket": r["number"],
+                "ticket_id": r["ticket_id"],
+                **json.loads(r["detail"]),
+            }
+            for r in rows
+        ]
 
     def decisions(self, ticket_id: int) -> list[dict[str, Any]]:
         return list(
