@@ -19,6 +19,7 @@ from desk.config import Config, ConfigError, load_config
 from desk.demo import DemoError, run_demo
 from faq_index import FaqIndexError, IndexStoreError, crawl_progress_bar
 from faq_index.evaluate import evaluate_retrieval, load_questions
+from faq_index.semantic import load_embedder, load_vector_cache
 from mailer import MailerError, TemplateRenderer, parse_mail, read_eml_folder
 from mailer.compose import SAMPLE_CONTEXT, template_names
 from triage import RequestClassifier, TicketStore, TriageError, evaluate, load_requests
@@ -240,15 +241,28 @@ def print_retrieval_eval(config: Config, as_json: bool) -> int:
 
 
 def print_classifier_eval(config: Config, as_json: bool) -> int:
-    model = RequestClassifier.load(config.classifier.model_dir)
+    embedder, status = load_embedder(config.index.semantic_model)
+    cache = load_vector_cache(config.classifier.embedding_cache)
+    model = RequestClassifier.load(config.classifier.model_dir, embedder, cache)
     requests = load_requests(config.classifier.training_set)
     test = [r for r in requests if r.split == "test"]
     reports = evaluate(model, test)
+    features = (
+        f"TF-IDF + {model.embedder.name} sentence embeddings"
+        if model.semantic and model.embedder
+        else "TF-IDF only" + (f" ({status})" if status else " (model trained without embeddings)")
+    )
+    lexical = None
+    if model.semantic:  # the same run, without the embeddings: what they add
+        plain = RequestClassifier(model.vectorizers, model.heads, model.manifest)
+        lexical = {head: r.macro_f1 for head, r in evaluate(plain, test).items()}
     if as_json:
         print(
             json.dumps(
                 {
                     "test_size": len(test),
+                    "features": features,
+                    "lexical_only_macro_f1": lexical,
                     **{
                         head: {
                             "macro_f1": r.macro_f1,
@@ -265,8 +279,10 @@ def print_classifier_eval(config: Config, as_json: bool) -> int:
         )
         return 0
     print(f"test split: {len(test)} requests from {config.classifier.training_set}")
+    print(f"features: {features}")
     for head, r in reports.items():
-        print(f"\n{head}: macro-F1 {r.macro_f1:.3f}")
+        baseline = f" (TF-IDF only: {lexical[head]:.3f})" if lexical else ""
+        print(f"\n{head}: macro-F1 {r.macro_f1:.3f}{baseline}")
         print(f"  {'label':18} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>7}")
         for label in r.labels:
             row = r.report[label]

@@ -28,7 +28,7 @@ from faq_index.extract import ExtractionRules
 from faq_index.fitting import FitReport, fit_index, save_fit
 from faq_index.index import load_embedding_cache
 from faq_index.releases import ReleaseInfo, release_info
-from faq_index.semantic import load_embedder
+from faq_index.semantic import Embedder, load_embedder, load_vector_cache, save_vector_cache
 from mailer import Transport, make_transport
 from triage import (
     AttachmentVault,
@@ -49,9 +49,12 @@ def open_store(config: Config) -> TicketStore:
     return TicketStore.open(config.store.database, config.desk.ticket_prefix)
 
 
-def load_index(config: Config) -> DocIndex | None:
+def load_index(
+    config: Config, embedder: Embedder | None = None, status: str | None = None
+) -> DocIndex | None:
     """The documentation index, or None (said in the log) when none was built yet."""
-    embedder, status = load_embedder(config.index.semantic_model)
+    if status is None:
+        embedder, status = load_embedder(config.index.semantic_model)
     if status:
         log.warning("%s", status)
     try:
@@ -61,10 +64,10 @@ def load_index(config: Config) -> DocIndex | None:
         return None
 
 
-def load_classifier(config: Config) -> RequestClassifier | None:
+def load_classifier(config: Config, embedder: Embedder | None = None) -> RequestClassifier | None:
     """The trained request classifier, or None (said in the log) when none was trained."""
     try:
-        return RequestClassifier.load(config.classifier.model_dir)
+        return RequestClassifier.load(config.classifier.model_dir, embedder)
     except ModelError as exc:
         log.warning("no automatic answers without a classifier: %s", exc)
         return None
@@ -82,14 +85,29 @@ def train_classifier(config: Config, force: bool = False) -> TrainingResult:
     requests = load_requests(config.classifier.training_set)
     train = [r for r in requests if r.split == "train"] + agent_corrections(config)
     test = [r for r in requests if r.split == "test"]
-    model = RequestClassifier.train(train, c=config.classifier.regularisation)
+    embedder, status = load_embedder(config.index.semantic_model)
+    if status:
+        log.warning("classifier without sentence embeddings: %s", status)
+    cache = load_vector_cache(config.classifier.embedding_cache)
+    model = RequestClassifier.train(
+        train,
+        c=config.classifier.regularisation,
+        embedder=embedder,
+        semantic_weights={
+            "category": config.classifier.semantic_weight_category,
+            "intent": config.classifier.semantic_weight_intent,
+        },
+        vector_cache=cache,
+    )
     scores = {head: report.macro_f1 for head, report in evaluate(model, test).items()}
     previous = None
     try:
-        old = RequestClassifier.load(config.classifier.model_dir)
+        old = RequestClassifier.load(config.classifier.model_dir, embedder, cache)
         previous = {head: report.macro_f1 for head, report in evaluate(old, test).items()}
     except ModelError:
         pass
+    if embedder is not None:
+        save_vector_cache(config.classifier.embedding_cache, cache)
     better = previous is None or sum(scores.values()) >= sum(previous.values())
     if better or force:
         model.manifest["test_macro_f1"] = scores
@@ -107,7 +125,12 @@ class Models:
 
 
 def load_models(config: Config) -> Models:
-    return Models(load_index(config), load_classifier(config), load_confidence(config))
+    embedder, status = load_embedder(config.index.semantic_model)
+    return Models(
+        load_index(config, embedder, status),
+        load_classifier(config, embedder),
+        load_confidence(config),
+    )
 
 
 def agent_corrections(config: Config) -> list[LabelledRequest]:

@@ -9,8 +9,10 @@ why and the index runs lexical-only.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -59,6 +61,21 @@ def load_embedder(model: str) -> tuple[Embedder | None, str]:
         return None, f"{model} cannot load here ({type(exc).__name__}: {exc}); lexical only"
 
 
+def embed_queries_with_cache(
+    embedder: Embedder, texts: Sequence[str], cache: dict[str, np.ndarray]
+) -> np.ndarray:
+    """Query-side vectors for ``texts`` (truncated like passages), reusing ``cache`` by content."""
+    keys = [content_key(embedder.name, f"query: {text}") for text in texts]
+    todo = [i for i, key in enumerate(keys) if key not in cache]
+    if todo:
+        vectors = embedder.queries([texts[i][:MAX_PASSAGE_CHARS] for i in todo])
+        for i, vector in zip(todo, vectors, strict=True):
+            cache[keys[i]] = vector
+    if not keys:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.vstack([cache[key] for key in keys]).astype(np.float32)
+
+
 def content_key(model: str, text: str) -> str:
     """What an embedding is cached under: the model and the (truncated) text."""
     return hashlib.sha256(f"{model}\n{text[:MAX_PASSAGE_CHARS]}".encode()).hexdigest()[:32]
@@ -84,3 +101,28 @@ def embed_with_cache(
     if not keys:
         return np.zeros((0, 0), dtype=np.float32), 0
     return np.vstack([cache[key] for key in keys]).astype(np.float32), len(todo)
+
+
+def load_vector_cache(directory: Path) -> dict[str, np.ndarray]:
+    """Vectors saved by ``save_vector_cache``, by content key; empty when absent or damaged."""
+    try:
+        keys = json.loads((directory / "keys.json").read_text(encoding="utf-8"))
+        vectors = np.load(directory / "vectors.npy", allow_pickle=False)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(keys, list) or len(keys) != len(vectors):
+        return {}
+    return {str(key): np.asarray(vector) for key, vector in zip(keys, vectors, strict=True)}
+
+
+def save_vector_cache(directory: Path, cache: dict[str, np.ndarray]) -> None:
+    """Keep ``cache`` on disk (no pickle: ``.npy`` and JSON keys), replacing what was there."""
+    if not cache:
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    keys = list(cache)
+    tmp = directory / "vectors.tmp.npy"
+    np.save(tmp, np.vstack([cache[key] for key in keys]).astype(np.float32), allow_pickle=False)
+    tmp.replace(directory / "vectors.npy")
+    (directory / "keys.tmp.json").write_text(json.dumps(keys), encoding="utf-8")
+    (directory / "keys.tmp.json").replace(directory / "keys.json")

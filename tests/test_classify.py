@@ -4,11 +4,20 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from desk import services
 from desk.cli import main
 from desk.config import load_config
+from faq_index.semantic import (
+    Embedder,
+    embed_queries_with_cache,
+    load_embedder,
+    load_vector_cache,
+    save_vector_cache,
+)
+from faq_index.settings import IndexSettings
 from triage import ModelError, RequestClassifier, load_requests
 
 REQUESTS = load_requests(load_config(environ={}).classifier.training_set)
@@ -80,3 +89,48 @@ def test_eval_classify_prints_json_figures(
     assert figures["test_size"] == len([r for r in REQUESTS if r.split == "test"])
     assert 0.5 < figures["category"]["macro_f1"] <= 1.0
     assert len(figures["intent"]["confusion"]) == 4
+
+
+@pytest.fixture(scope="module")
+def embedder() -> Embedder:
+    loaded, why = load_embedder(IndexSettings().semantic_model)
+    if loaded is None:
+        pytest.skip(f"sentence embeddings unavailable here: {why}")
+    return loaded
+
+
+def test_semantic_heads_round_trip_and_fall_back_to_lexical(
+    embedder: Embedder, tmp_path: Path
+) -> None:
+    small = TRAIN[::5]  # every label is still present; keeps the embedding cheap
+    cache: dict[str, np.ndarray] = {}
+    model = RequestClassifier.train(small, embedder=embedder, vector_cache=cache)
+    assert model.semantic and len(cache) == len(small)
+    model.save(tmp_path)
+    assert (tmp_path / "category.semantic.coef.npy").exists()
+    texts = [r.text for r in REQUESTS[1::97]]
+    loaded = RequestClassifier.load(tmp_path, embedder, cache)
+    assert loaded.semantic and loaded.predict(texts) == model.predict(texts)
+    lexical = RequestClassifier.load(tmp_path)  # where the model cannot load
+    assert not lexical.semantic
+    plain = RequestClassifier.train(small)
+    assert lexical.predict(texts) == plain.predict(texts)
+    # The embedding moves the probabilities: the semantic heads are really used.
+    _, with_vectors = loaded.probabilities(texts, "category", loaded_vectors(loaded, texts))
+    _, without = lexical.probabilities(texts, "category")
+    assert not np.allclose(with_vectors, without)
+
+
+def loaded_vectors(model: RequestClassifier, texts: list[str]) -> np.ndarray:
+    assert model.embedder is not None
+    return embed_queries_with_cache(model.embedder, texts, model.vector_cache)
+
+
+def test_vector_cache_survives_a_round_trip_and_ignores_damage(tmp_path: Path) -> None:
+    cache = {"a": np.ones(4, dtype=np.float32), "b": np.zeros(4, dtype=np.float32)}
+    save_vector_cache(tmp_path / "c", cache)
+    loaded = load_vector_cache(tmp_path / "c")
+    assert set(loaded) == {"a", "b"} and np.array_equal(loaded["a"], cache["a"])
+    (tmp_path / "c" / "keys.json").write_text('["a"]', encoding="utf-8")  # out of step
+    assert load_vector_cache(tmp_path / "c") == {}
+    assert load_vector_cache(tmp_path / "missing") == {}

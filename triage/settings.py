@@ -74,6 +74,11 @@ class ClassifierSettings:
     model_dir: Path = Path("var/model")
     training_set: Path = Path(__file__).resolve().parent.parent / "data/labelled/requests.jsonl"
     regularisation: float = field(default=10.0, metadata={"min": 0.0001})
+    # Scale of the sentence embedding beside the TF-IDF features, per head (0 = lexical).
+    semantic_weight_category: float = field(default=2.0, metadata={"min": 0.0})
+    semantic_weight_intent: float = field(default=2.0, metadata={"min": 0.0})
+    # Embeddings of the training requests by content, so re-training embeds only new ones.
+    embedding_cache: Path = Path("var/cache/request-embeddings")
 
 
 @dataclass(frozen=True)
