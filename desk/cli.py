@@ -21,6 +21,7 @@ from faq_index import FaqIndexError, IndexStoreError, crawl_progress_bar
 from faq_index.evaluate import evaluate_retrieval, load_questions
 from mailer import MailerError, TemplateRenderer, parse_mail, read_eml_folder
 from mailer.compose import SAMPLE_CONTEXT, template_names
+from mailer.imap_watch import MailWatcher
 from triage import RequestClassifier, TicketStore, TriageError, evaluate, load_requests
 from triage.classify import CATEGORIES, INTENTS
 
@@ -33,6 +34,7 @@ def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
     models = services.load_models(config)
     interval = args.interval or config.poll.interval
     failures = 0
+    watcher = MailWatcher(config.imap)
     try:
         while True:
             delay = interval
@@ -56,9 +58,20 @@ def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
                     )
             if not args.watch:
                 return 0
-            time.sleep(delay)
+            if failures:
+                time.sleep(delay)
+            else:
+                _wait_for_mail(watcher, delay)
     finally:
         store.close()
+
+
+def _wait_for_mail(watcher: MailWatcher, interval: float) -> None:
+    """IMAP IDLE until new mail or the interval passes; a plain sleep without IDLE."""
+    try:
+        watcher.wait(interval)
+    except MailerError as exc:  # the next poll reports it and backs off
+        log.warning("waiting for mail failed: %s", exc)
 
 
 def _cmd_import(config: Config, args: argparse.Namespace) -> int:
