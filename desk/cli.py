@@ -417,6 +417,32 @@ def _cmd_release(config: Config, args: argparse.Namespace) -> int:
     return 0 if result.outcome != "quarantined" else 1
 
 
+def _cmd_reprocess(config: Config, args: argparse.Namespace) -> int:
+    store = services.open_store(config)
+    try:
+        ids = list(args.id)
+        if args.all:
+            ids += [
+                int(row["id"])
+                for row in store.quarantined()
+                if not row["released_at"]
+                and str(row["reason"]).startswith(("unparseable", "processing error"))
+            ]
+        if not ids:
+            print("nothing to reprocess: give quarantine numbers or --all")
+            return 1
+        intake = services.intake_service(config, store, services.load_models(config))
+        results = [(number, intake.reprocess(number)) for number in dict.fromkeys(ids)]
+        if config.poll.send_after_poll:
+            services.send_outbox(config, store)
+    finally:
+        store.close()
+    for number, result in results:
+        ticket = result.ticket_number or ""
+        print(f"quarantine #{number}: {result.outcome} {ticket} {result.detail}")
+    return 0 if all(r.outcome != "quarantined" for _, r in results) else 1
+
+
 def _cmd_clients(config: Config, args: argparse.Namespace) -> int:
     store = services.open_store(config)
     try:
@@ -570,6 +596,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("id", type=int, help="quarantine number, as `triage tickets` shows it")
     p.set_defaults(func=_cmd_release)
+
+    p = sub.add_parser(
+        "reprocess",
+        help="run quarantined mail through every check again (after a parser fix)",
+    )
+    p.add_argument("id", type=int, nargs="*", help="quarantine numbers (`triage tickets`)")
+    p.add_argument(
+        "--all", action="store_true", help="every unparseable or failed mail still in quarantine"
+    )
+    p.set_defaults(func=_cmd_reprocess)
 
     p = sub.add_parser("clients", help="import or export the client registry (CSV)")
     p.add_argument("action", choices=["import", "export"])
