@@ -282,10 +282,12 @@ class IntakeService:
         if decision.outcome is Outcome.IGNORE:
             reason = decision.reasons[0].detail
             return self._quarantine(raw, source_key, f"automatic mail: {reason}")
-        for attachment in mail.attachments:
-            self.vault.put(attachment.sha256, attachment.content)
+        stored = [(a.filename, a.sha256, a.content) for a in mail.attachments]
+        left_out = self.vault.put_mail(stored)
         with self.store.transaction():
             ticket = self._apply(mail, source_key, ticket, decision)
+            if left_out:
+                self.store.record_event(ticket.id, "attachments_not_stored", {"why": left_out})
             if prediction is not None:
                 self.store.set_classification(
                     ticket.id, prediction.category, prediction.intent, "classifier"
