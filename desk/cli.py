@@ -22,6 +22,7 @@ from faq_index.evaluate import evaluate_retrieval, load_questions
 from faq_index.semantic import load_embedder, load_vector_cache
 from mailer import MailerError, TemplateRenderer, parse_mail, read_eml_folder
 from mailer.compose import SAMPLE_CONTEXT, template_names
+from mailer.imap_watch import MailWatcher
 from triage import RequestClassifier, TicketStore, TriageError, evaluate, load_requests
 from triage.classify import CATEGORIES, INTENTS
 
@@ -34,6 +35,7 @@ def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
     models = services.load_models(config)
     interval = args.interval or config.poll.interval
     failures = 0
+    watcher = MailWatcher(config.imap)
     try:
         while True:
             delay = interval
@@ -57,9 +59,20 @@ def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
                     )
             if not args.watch:
                 return 0
-            time.sleep(delay)
+            if failures:
+                time.sleep(delay)
+            else:
+                _wait_for_mail(watcher, delay)
     finally:
         store.close()
+
+
+def _wait_for_mail(watcher: MailWatcher, interval: float) -> None:
+    """IMAP IDLE until new mail or the interval passes; a plain sleep without IDLE."""
+    try:
+        watcher.wait(interval)
+    except MailerError as exc:  # the next poll reports it and backs off
+        log.warning("waiting for mail failed: %s", exc)
 
 
 def _cmd_import(config: Config, args: argparse.Namespace) -> int:
@@ -420,6 +433,32 @@ def _cmd_release(config: Config, args: argparse.Namespace) -> int:
     return 0 if result.outcome != "quarantined" else 1
 
 
+def _cmd_reprocess(config: Config, args: argparse.Namespace) -> int:
+    store = services.open_store(config)
+    try:
+        ids = list(args.id)
+        if args.all:
+            ids += [
+                int(row["id"])
+                for row in store.quarantined()
+                if not row["released_at"]
+                and str(row["reason"]).startswith(("unparseable", "processing error"))
+            ]
+        if not ids:
+            print("nothing to reprocess: give quarantine numbers or --all")
+            return 1
+        intake = services.intake_service(config, store, services.load_models(config))
+        results = [(number, intake.reprocess(number)) for number in dict.fromkeys(ids)]
+        if config.poll.send_after_poll:
+            services.send_outbox(config, store)
+    finally:
+        store.close()
+    for number, result in results:
+        ticket = result.ticket_number or ""
+        print(f"quarantine #{number}: {result.outcome} {ticket} {result.detail}")
+    return 0 if all(r.outcome != "quarantined" for _, r in results) else 1
+
+
 def _cmd_clients(config: Config, args: argparse.Namespace) -> int:
     store = services.open_store(config)
     try:
@@ -573,6 +612,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("id", type=int, help="quarantine number, as `triage tickets` shows it")
     p.set_defaults(func=_cmd_release)
+
+    p = sub.add_parser(
+        "reprocess",
+        help="run quarantined mail through every check again (after a parser fix)",
+    )
+    p.add_argument("id", type=int, nargs="*", help="quarantine numbers (`triage tickets`)")
+    p.add_argument(
+        "--all", action="store_true", help="every unparseable or failed mail still in quarantine"
+    )
+    p.set_defaults(func=_cmd_reprocess)
 
     p = sub.add_parser("clients", help="import or export the client registry (CSV)")
     p.add_argument("action", choices=["import", "export"])

@@ -233,6 +233,28 @@ class IntakeService:
                 self.store.mark_released(quarantine_id, result.ticket_number)
         return result
 
+    def reprocess(self, quarantine_id: int) -> IntakeResult:
+        """Run a quarantined mail through the whole desk again, every check included
+        (unlike ``release``, which vouches for it): for mail the parser once failed on.
+
+        The raw bytes stay in quarantine untouched. A mail that still cannot be parsed
+        keeps its entry with the new reason; otherwise the entry is closed and the mail
+        has its outcome now (a new quarantine entry if it turns out spam or machine mail).
+        """
+        entry = self.store.quarantine_entry(quarantine_id)
+        if entry["released_at"]:
+            return IntakeResult(str(entry["source_key"]), "already_processed")
+        try:
+            parse_mail(entry["raw"])
+        except MailParseError as exc:
+            with self.store.transaction():
+                self.store.update_quarantine_reason(quarantine_id, f"unparseable: {exc}")
+            return IntakeResult(str(entry["source_key"]), "quarantined", detail=str(exc))
+        result = self.process(entry["raw"], f"reprocess:{quarantine_id}")
+        with self.store.transaction():
+            self.store.mark_released(quarantine_id, result.ticket_number)
+        return result
+
     def _process_parsed(
         self, mail: ParsedMail, raw: bytes, source_key: str, released: bool = False
     ) -> IntakeResult:
@@ -260,10 +282,12 @@ class IntakeService:
         if decision.outcome is Outcome.IGNORE:
             reason = decision.reasons[0].detail
             return self._quarantine(raw, source_key, f"automatic mail: {reason}")
-        for attachment in mail.attachments:
-            self.vault.put(attachment.sha256, attachment.content)
+        stored = [(a.filename, a.sha256, a.content) for a in mail.attachments]
+        left_out = self.vault.put_mail(stored)
         with self.store.transaction():
             ticket = self._apply(mail, source_key, ticket, decision)
+            if left_out:
+                self.store.record_event(ticket.id, "attachments_not_stored", {"why": left_out})
             if prediction is not None:
                 self.store.set_classification(
                     ticket.id, prediction.category, prediction.intent, "classifier"

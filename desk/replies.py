@@ -79,6 +79,7 @@ class ReplyWriter:
             in_reply_to=thread.in_reply_to,
             references=thread.references,
             loop_marker=self.desk.support_address,
+            language=thread.language,
         )
         self.store.enqueue_mail(
             ticket.id, kind, mail.message_id, self.desk.support_address,

@@ -173,7 +173,11 @@ def intake_service(config: Config, store: TicketStore, models: Models) -> Intake
     return IntakeService(
         store,
         docs,
-        AttachmentVault(config.store.attachments_dir),
+        AttachmentVault(
+            config.store.attachments_dir,
+            config.store.max_attachment_bytes,
+            config.store.max_mail_attachments_bytes,
+        ),
         config.desk,
         config.decision,
         policy_view(config, index),

@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from mailer.errors import MailerError
+from mailer.html_body import text_to_html
 from mailer.message import Address
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -44,8 +45,10 @@ class OutgoingMail:
     in_reply_to: str | None
     references: tuple[str, ...]
     loop_marker: str
+    language: str = "ru"
 
     def to_bytes(self, date: datetime | None = None) -> bytes:
+        """multipart/alternative: the text and its HTML rendering (mailer.html_body)."""
         msg = EmailMessage(policy=email.policy.SMTP)
         msg["From"] = self.sender.formatted()
         msg["To"] = self.recipient.formatted()
@@ -60,8 +63,14 @@ class OutgoingMail:
         msg["X-Auto-Response-Suppress"] = "All"
         msg["Precedence"] = "auto_reply"
         msg["X-Loop"] = self.loop_marker
-        msg["Content-Language"] = "ru"
+        msg["Content-Language"] = self.language
         msg.set_content(self.text, charset="utf-8", cte="quoted-printable")
+        msg.add_alternative(
+            text_to_html(self.text, self.language),
+            subtype="html",
+            charset="utf-8",
+            cte="quoted-printable",
+        )
         return msg.as_bytes()
 
 

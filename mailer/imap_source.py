@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import imaplib
 import ssl
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -19,6 +20,8 @@ from imap_tools.errors import MailboxLoginError, UnexpectedCommandStatusError
 
 from mailer.errors import MailboxError
 from mailer.settings import ImapSettings
+
+IDLE_RENEW_SECONDS = 25 * 60  # RFC 2177: re-issue IDLE at least every 29 minutes
 
 
 @dataclass(frozen=True)
@@ -147,3 +150,32 @@ class ImapMailbox:
             self.box.move(list(uids), folder)
         except (OSError, imaplib.IMAP4.error, UnexpectedCommandStatusError) as exc:
             raise MailboxError(f"MOVE to {folder!r} failed: {exc}") from exc
+
+    def supports_idle(self) -> bool:
+        """Whether the server offers IDLE (RFC 2177) after login."""
+        try:
+            status, data = self.box.client.capability()
+        except (OSError, imaplib.IMAP4.error) as exc:
+            raise MailboxError(f"CAPABILITY failed: {exc}") from exc
+        words = b" ".join(d for d in data if isinstance(d, bytes)).upper().split()
+        return status == "OK" and b"IDLE" in words
+
+    def uidnext(self) -> int:
+        try:
+            status = self.box.folder.status(self.settings.folder, ["UIDNEXT"])
+        except (OSError, imaplib.IMAP4.error, UnexpectedCommandStatusError) as exc:
+            raise MailboxError(f"STATUS {self.settings.folder} failed: {exc}") from exc
+        return int(status["UIDNEXT"])
+
+    def idle_until_new_mail(self, timeout: float) -> bool:
+        """IDLE on the folder until the server announces new mail (True) or ``timeout``
+        seconds pass (False). Keep-alive notices do not end the wait."""
+        deadline = time.monotonic() + timeout
+        try:
+            while (left := deadline - time.monotonic()) > 0:
+                responses = self.box.idle.wait(timeout=min(left, IDLE_RENEW_SECONDS))
+                if any(b"EXISTS" in line or b"RECENT" in line for line in responses):
+                    return True
+        except (OSError, imaplib.IMAP4.error, UnexpectedCommandStatusError) as exc:
+            raise MailboxError(f"IDLE on {self.settings.folder} failed: {exc}") from exc
+        return False

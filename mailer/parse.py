@@ -16,7 +16,7 @@ import re
 from datetime import datetime
 from email.message import EmailMessage, Message
 
-from mailer.archives import list_zip
+from mailer.archives import list_archive
 from mailer.charsets import decode_text
 from mailer.errors import MailParseError
 from mailer.filetypes import sniff_type
@@ -170,6 +170,12 @@ def _body(msg: EmailMessage) -> tuple[str, str | None, set[int]]:
         text = html_to_text(html)
     else:
         text = ""
+    forwarded = [
+        _forwarded_text(part)
+        for part in msg.iter_attachments()
+        if part.get_content_type() == "message/rfc822"
+    ]
+    text = "\n\n".join(chunk for chunk in (text.strip(), *forwarded) if chunk)
     return _normalise_newlines(text), html, used
 
 
@@ -180,19 +186,24 @@ def _normalise_newlines(text: str) -> str:
 def _attachments(msg: EmailMessage, body_parts: set[int]) -> list[Attachment]:
     found = []
     for index, part in enumerate(msg.walk()):
-        if part.is_multipart() or id(part) in body_parts:
+        rfc822 = part.get_content_type() == "message/rfc822"
+        if (part.is_multipart() and not rfc822) or id(part) in body_parts:
             continue
         content_type = part.get_content_type()
         filename = _filename(part)
         if content_type in ("text/plain", "text/html") and not filename:
             continue
-        if content_type == "message/rfc822":
-            continue  # its own parts are walked too
-        payload = part.get_payload(decode=True)
+        if content_type in _REPORT_PARTS:
+            continue  # the machinery of a delivery report, read by mailer.dsn
+        payload: object = (
+            _rfc822_bytes(part)  # its own parts are walked (and listed) too
+            if content_type == "message/rfc822"
+            else part.get_payload(decode=True)
+        )
         if not isinstance(payload, bytes):
             continue
         real = sniff_type(payload, content_type)
-        listing = list_zip(payload) if real == "application/zip" else None
+        listing = list_archive(payload, real)
         found.append(
             Attachment(
                 filename=filename or f"attachment-{index}{_extension(real)}",
@@ -209,15 +220,59 @@ def _attachments(msg: EmailMessage, body_parts: set[int]) -> list[Attachment]:
     return found
 
 
+_REPORT_PARTS = ("message/delivery-status", "text/rfc822-headers", "message/rfc822-headers")
+
+
+def _rfc822_bytes(part: Message) -> bytes | None:
+    payload = part.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else payload
+    if not isinstance(inner, Message):
+        return None
+    try:
+        return inner.as_bytes()
+    except Exception:  # noqa: BLE001 - an unserialisable part: keep the rest
+        return None
+
+
 def _filename(part: Message) -> str:
     try:
         name = part.get_filename()
     except Exception:  # noqa: BLE001
         name = None
+    if name and "\ufffd" in name:
+        name = _raw_8bit_filename(part) or name
     if not name:
         return ""
     name = _decode_words(name) if "=?" in name else name
     return name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+
+
+def _raw_8bit_filename(part: Message) -> str | None:
+    """A filename written in raw 8-bit bytes (1C, old Outlook Express): the email package
+    replaces them with U+FFFD, so the raw header is decoded with a guessed charset."""
+    for header, param in (("Content-Disposition", "filename"), ("Content-Type", "name")):
+        raw = next((str(v) for k, v in part.raw_items() if k.lower() == header.lower()), "")
+        if not raw:
+            continue
+        holder = Message()
+        holder[header] = _unfold(_raw_text(raw))
+        value = holder.get_param(param, header=header)
+        if isinstance(value, str) and value:
+            return email.utils.unquote(value)
+    return None
+
+
+def _forwarded_text(part: Message) -> str:
+    """A forwarded message/rfc822 part as a quoted block: who wrote it, when, and its text."""
+    payload = part.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else payload
+    if not isinstance(inner, EmailMessage):
+        return ""
+    text, _, _ = _body(inner)
+    head = "\n".join(
+        f"{name}: {_header(inner, name)}" for name in ("From", "Date", "Subject") if name in inner
+    )
+    return f"-------- Forwarded message --------\n{head}\n\n{text}".strip()
 
 
 def _extension(mime: str) -> str:
@@ -229,4 +284,6 @@ def _extension(mime: str) -> str:
         "image/bmp": ".bmp",
         "application/zip": ".zip",
         "application/pdf": ".pdf",
+        "application/vnd.rar": ".rar",
+        "message/rfc822": ".eml",
     }.get(mime, ".bin")

@@ -4,7 +4,9 @@ Covers the quote headers of the clients our customers use, in Russian and
 English: Outlook ("-----Original Message-----", "-----Исходное сообщение-----",
 "От: … Отправлено: …", "From: … Sent: …"), Gmail ("пн, 24 нояб. 2026 г. в 10:00,
 Имя <addr>:", "On … wrote:"), Yandex and Mail.ru ("24.11.2026, 10:00, "Имя" <addr>:",
-"… написал(а):"), Thunderbird ("24.11.2026 10:00, Имя пишет:"), ">"-quoted lines,
+"… написал(а):", Mail.ru's "Понедельник, 24 ноября 2026, 10:00 +03:00 от Имя <addr>:"),
+Android Gmail ("пн, 24 нояб. 2026 г., 10:00 Имя <addr>:"), Thunderbird ("24.11.2026 10:00,
+Имя пишет:", with the reply above or below the quote), ">"-quoted lines,
 phone footers ("Отправлено с iPhone") and the "-- " signature separator.
 """
 
@@ -21,12 +23,14 @@ _QUOTE_HEADER = re.compile(
       | (?:от|from)\s*:\s*[^\n]{2,80}$
       | on\s.{5,120}\swrote:\s*$
       | .{0,120}\s(?:написал|написала|написал\(а\)|пишет|wrote)\s*:\s*$
-      | (?:пн|вт|ср|чт|пт|сб|вс|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,\s+\d{1,2}\s+\S+\.?\s+
-        \d{4}\s*(?:г\.)?\s*(?:в|at)?\s*\d{1,2}:\d{2}.{0,120}:\s*$
+      | (?:понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|
+           пн|вт|ср|чт|пт|сб|вс|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,\s+\d{1,2}\s+\S+\.?\s+
+        \d{4}\s*(?:г\.)?,?\s*(?:в|at)?\s*\d{1,2}:\d{2}.{0,160}:\s*$
       | \d{1,2}[./]\d{1,2}[./]\d{2,4},?\s+\d{1,2}:\d{2}.{0,120}[:>]\s*$
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+_DATED_START = re.compile(r"^\s*(?:on\s|\w+\.?,\s+\d|\d{1,2}[./\s])", re.IGNORECASE)
 _SIGNATURE = re.compile(
     r"^\s*(?:--\s*|отправлено\s+(?:с|из)\s+.{2,40}|sent\s+from\s+(?:my\s+)?.{2,40}|"
     r"получено\s+с\s+.{2,40}|best\s+regards,?|kind\s+regards,?|с\s+уважением,?.{0,60})$",
@@ -50,7 +54,14 @@ def split_reply(text: str) -> ReplyParts:
         ):
             cut = number
             break
+        if _wrapped_quote_header(lines, number):
+            cut = number
+            break
     own, quoted = lines[:cut], lines[cut:]
+    tail_start, tail_end = _bottom_posted(lines, cut)
+    if tail_start < tail_end:  # Thunderbird's default: the reply below the quote
+        own = [*own, *lines[tail_start:tail_end]]
+        quoted = [*lines[cut:tail_start], *lines[tail_end:]]
     signature_at = next(
         (n for n, line in enumerate(own) if _SIGNATURE.match(line) and n > 0), len(own)
     )
@@ -59,6 +70,44 @@ def split_reply(text: str) -> ReplyParts:
         signature="\n".join(own[signature_at:]).strip(),
         quoted="\n".join(quoted).strip(),
     )
+
+
+def _bottom_posted(lines: list[str], cut: int) -> tuple[int, int]:
+    """Lines written below a ">"-quoted block (start, end); an empty range when none.
+
+    Only a ">" block counts: a non-quoted Outlook-style original runs to the end.
+    """
+    if cut >= len(lines):
+        return cut, cut
+    position = cut if lines[cut].lstrip().startswith(">") else cut + 1
+    if position < len(lines) and _wrapped_quote_header(lines, cut):
+        position += 1
+    seen_quote = False
+    while position < len(lines) and (
+        lines[position].lstrip().startswith(">") or not lines[position].strip()
+    ):
+        seen_quote = seen_quote or bool(lines[position].strip())
+        position += 1
+    if not seen_quote or position >= len(lines):
+        return cut, cut
+    end = position
+    while end < len(lines) and not (
+        lines[end].lstrip().startswith(">") or _QUOTE_HEADER.match(lines[end])
+    ):
+        end += 1
+    return position, end
+
+
+def _wrapped_quote_header(lines: list[str], number: int) -> bool:
+    """Gmail and Outlook wrap a long quote header: "On … Name <" / "addr> wrote:"."""
+    if number + 1 >= len(lines) or not lines[number].strip():
+        return False
+    following = lines[number + 1]
+    if not re.search(r"[:>]\s*$", following):
+        return False
+    if _QUOTE_HEADER.match(following) and not _DATED_START.match(lines[number]):
+        return False
+    return bool(_QUOTE_HEADER.match(f"{lines[number].rstrip()} {following.strip()}"))
 
 
 def _rest_is_quoted(lines: list[str]) -> bool:

@@ -38,3 +38,9 @@ class SmtpSettings:
     timeout: float = field(default=30.0, metadata={"min": 0.1})
     ca_file: str = ""
     directory: Path = Path("var/outbox")
+    # DKIM signing (optional): empty dkim_domain means unsigned mail. The key is PEM, from
+    # the environment (TRIAGE_SMTP_DKIM_PRIVATE_KEY) or from dkim_private_key_file.
+    dkim_domain: str = ""
+    dkim_selector: str = ""
+    dkim_private_key_file: str = ""
+    dkim_private_key: str = field(default="", repr=False, metadata={"secret": True})

@@ -57,4 +57,12 @@ def spam_verdict(mail: ParsedMail) -> SpamVerdict:
     if dangerous or any(a.real_type == "application/x-msdownload" for a in mail.attachments):
         score += 4.0
         reasons.append(f"executable attachment: {', '.join(dangerous) or 'by content'}")
+    disguised = [
+        a.filename
+        for a in mail.attachments
+        if a.real_type == "application/x-msdownload" and not a.filename.lower().endswith(_DANGEROUS)
+    ]
+    if disguised:
+        score += 3.0
+        reasons.append(f"executable disguised by its name: {', '.join(disguised)}")
     return SpamVerdict(score >= SPAM_SCORE, score, tuple(reasons))

@@ -91,6 +91,13 @@ class DirectoryTransport:
 
 
 def make_transport(settings: SmtpSettings) -> Transport:
+    """The configured transport, DKIM-signing each mail when ``dkim_domain`` is set."""
+    from mailer.dkim_sign import SigningTransport, dkim_signer
+
+    transport: Transport
     if settings.transport == "directory":
-        return DirectoryTransport(settings.directory)
-    return SmtpTransport(settings)
+        transport = DirectoryTransport(settings.directory)
+    else:
+        transport = SmtpTransport(settings)
+    signer = dkim_signer(settings)
+    return SigningTransport(transport, signer) if signer else transport

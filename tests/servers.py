@@ -71,7 +71,7 @@ def wait_for_port(port: int, timeout: float = 10.0) -> None:
 class Dovecot:
     """Dovecot started from a config in a temporary folder; one user per test."""
 
-    def __init__(self, tls: bool = False) -> None:
+    def __init__(self, tls: bool = False, extra_conf: str = "") -> None:
         binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
         if not Path(binary).exists():
             raise RuntimeError("dovecot is not installed; run scripts/test.sh to install it")
@@ -114,7 +114,7 @@ class Dovecot:
             login_chroot=chroot,
         )
         self.conf = self.dir / "dovecot.conf"
-        self.conf.write_text(conf)
+        self.conf.write_text(conf + extra_conf)
 
     def _make_certificate(self) -> None:
         subprocess.run(

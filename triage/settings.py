@@ -85,6 +85,10 @@ class ClassifierSettings:
 class StoreSettings:
     database: Path = Path("var/desk.sqlite3")
     attachments_dir: Path = Path("var/attachments")
+    # Attachments over these sizes are not stored (the mail stays whole in the mailbox);
+    # the ticket records which were left out.
+    max_attachment_bytes: int = field(default=25 * 1024 * 1024, metadata={"min": 1})
+    max_mail_attachments_bytes: int = field(default=50 * 1024 * 1024, metadata={"min": 1})
     # Fernet key that seals credentials found in mail (P9); without it they are masked
     # and not kept. Generate one with: python -c "from cryptography.fernet import
     # Fernet; print(Fernet.generate_key().decode())"

@@ -1,0 +1,43 @@
+"""The HTML part of an outgoing mail, made from the same rendering as its text part.
+
+Both parts come from one rendering of one jinja2 template, so they can never say
+different things. Every character is escaped (customer data and template text alike:
+a subject like ``<script>`` arrives as text), links become clickable, blank lines
+separate paragraphs and line breaks are kept.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_URL = re.compile(r"https?://[^\s<>\"«»]+")
+_TRAILING = ".,;:!?)]}»"
+
+
+def text_to_html(text: str, language: str = "ru") -> str:
+    paragraphs = [p for p in re.split(r"\n[ \t]*\n", text.strip()) if p.strip()]
+    body = "\n".join(
+        "<p>" + "<br>\n".join(_linkify(line) for line in paragraph.splitlines()) + "</p>"
+        for paragraph in paragraphs
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html.escape(language)}">\n<head>\n'
+        '<meta charset="utf-8">\n</head>\n'
+        '<body style="font-family: Arial, sans-serif; font-size: 14px;">\n'
+        f"{body}\n</body>\n</html>\n"
+    )
+
+
+def _linkify(line: str) -> str:
+    out: list[str] = []
+    position = 0
+    for match in _URL.finditer(line):
+        url = match.group(0)
+        stripped = url.rstrip(_TRAILING)
+        end = match.start() + len(stripped)
+        out.append(html.escape(line[position : match.start()]))
+        out.append(f'<a href="{html.escape(stripped, quote=True)}">{html.escape(stripped)}</a>')
+        position = end
+    out.append(html.escape(line[position:]))
+    return "".join(out)
