@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -24,8 +26,13 @@ def _ticket_action(name: str, endpoint: object) -> Route:
     return Route(f"/tickets/{{number}}/{name}", endpoint, methods=["POST"])  # type: ignore[arg-type]
 
 
+async def no_favicon(request: Request) -> Response:
+    return Response(status_code=204)
+
+
 ROUTES = [
     Route("/", queue.home),
+    Route("/favicon.ico", no_favicon),
     Route("/login", login.login_form, methods=["GET"]),
     Route("/login", login.login, methods=["POST"]),
     Route("/logout", login.logout, methods=["POST"]),
