@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from desk import actions, services
+from desk.accounts import ROLES, AccountError, add_user
 from desk.actions import close_ticket, reveal_secrets
 from desk.clients_csv import export_clients, import_clients
 from desk.config import Config, ConfigError, load_config
@@ -468,8 +469,6 @@ def _cmd_serve(config: Config, args: argparse.Namespace) -> int:
 
 
 def _cmd_users(config: Config, args: argparse.Namespace) -> int:
-    from webui.auth import AccountError, add_user
-
     store = services.open_store(config)
     try:
         if args.action == "list":
@@ -638,7 +637,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("users", help="web UI accounts: add (or change) one, or list them")
     p.add_argument("action", choices=["add", "list"])
     p.add_argument("username", nargs="?")
-    p.add_argument("--role", choices=["agent", "doc-team", "admin"], default="agent")
+    p.add_argument("--role", choices=ROLES, default="agent")
     p.set_defaults(func=_cmd_users)
 
     p = sub.add_parser(
