@@ -274,3 +274,35 @@ def test_serve_needs_a_secret_key_and_users_add_takes_the_password_from_the_envi
         store.close()
     monkeypatch.delenv("TRIAGE_WEB_SECRET_KEY", raising=False)
     assert main(["--config", str(toml), "serve"]) == 2
+
+
+def test_expired_sessions_and_logged_out_tokens_no_longer_log_in(store: TicketStore) -> None:
+    from webui.auth import token_hash
+
+    user = store.user("irina")
+    assert user is not None
+    store.create_session(token_hash("old"), user["id"], "2000-01-01T00:00:00+00:00")
+    store.create_session(token_hash("live"), user["id"], "2999-01-01T00:00:00+00:00")
+    assert store.session_user(token_hash("old")) is None
+    assert store.session_user(token_hash("live")) == {
+        "id": user["id"],
+        "username": "irina",
+        "role": "agent",
+    }
+    store.delete_session(token_hash("live"))
+    assert store.session_user(token_hash("live")) is None
+
+
+def test_answer_mail_offers_the_feedback_links_in_both_languages() -> None:
+    from mailer import TemplateRenderer
+    from mailer.compose import SAMPLE_CONTEXT
+
+    renderer = TemplateRenderer()
+    russian = renderer.render("answer", SAMPLE_CONTEXT, "ru").text
+    english = renderer.render("answer", SAMPLE_CONTEXT, "en").text
+    for text, words in ((russian, "Вопрос решён"), (english, "My question is solved")):
+        assert words in text
+        for url in SAMPLE_CONTEXT["feedback"].values():
+            assert url in text
+    without = renderer.render("answer", {**SAMPLE_CONTEXT, "feedback": None}, "ru").text
+    assert "Вопрос решён" not in without and "/feedback/" not in without
