@@ -306,3 +306,20 @@ def test_answer_mail_offers_the_feedback_links_in_both_languages() -> None:
             assert url in text
     without = renderer.render("answer", {**SAMPLE_CONTEXT, "feedback": None}, "ru").text
     assert "Вопрос решён" not in without and "/feedback/" not in without
+
+
+def test_a_reply_to_a_merged_duplicate_lands_on_the_ticket_it_was_merged_into(
+    client: TestClient, config: Config, store: TicketStore
+) -> None:
+    first = seed(config, store, escalated_problem(1), "k1")
+    duplicate = seed(config, store, escalated_problem(2), "k2")
+    login(client, "irina")
+    token = csrf_token(client.get(f"/tickets/{duplicate}").text)
+    client.post(f"/tickets/{duplicate}/merge", data={"into": first, "csrf_token": token})
+    page = client.get(f"/tickets/{duplicate}").text
+    assert "Объединена с заявкой" in page and f"/tickets/{first}" in page
+    assert duplicate not in client.get("/queue").text
+    assert duplicate in client.get("/queue", params={"status": "merged"}).text
+    reply = mail(f"Re: [{duplicate}] Ошибка обмена с 1С", "Журнал обмена прилагаю.", "<r@x.ru>")
+    assert seed(config, store, reply, "k3") == first
+    assert len(store.messages(store.ticket(first).id)) == 3

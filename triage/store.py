@@ -196,10 +196,15 @@ class TicketStore:
         return Ticket(**rows[0])
 
     def find_ticket_number(self, number: str) -> Ticket | None:
+        """The ticket a number names; a merged duplicate's number leads to the ticket it
+        was merged into, so the customer's replies to either thread land there."""
         try:
-            return self.ticket(number)
+            ticket = self.ticket(number)
         except TicketNotFoundError:
             return None
+        while ticket.merged_into is not None:
+            ticket = self.ticket_by_id(ticket.merged_into)
+        return ticket
 
     def find_ticket_by_message_ids(self, message_ids: tuple[str, ...]) -> Ticket | None:
         """The ticket of the first of these Message-IDs we know, in or out."""
@@ -871,23 +876,16 @@ class TicketStore:
 
     def find_tickets(
         self,
-        status: str = "",
+        statuses: tuple[str, ...] = (STATUS_NEW, STATUS_OPEN),
         category: str = "",
         client_id: int | None = None,
         sla_plan: str = "",
         numbers: tuple[str, ...] | None = None,
     ) -> list[Ticket]:
-        """Tickets matching every given filter, the nearest first-response deadline first.
-
-        Without a status, the tickets still open to work (not closed, merged or rejected).
-        """
-        where: list[str] = []
-        params: list[Any] = []
-        if status:
-            where.append("status = ?")
-            params.append(status)
-        else:
-            where.append("status NOT IN ('closed', 'merged', 'rejected')")
+        """Tickets in one of ``statuses`` matching every other filter given, the nearest
+        first-response deadline first."""
+        where = [f"status IN ({', '.join('?' * len(statuses)) or 'NULL'})"]
+        params: list[Any] = list(statuses)
         for column, value in (("category", category), ("sla_plan", sla_plan)):
             if value:
                 where.append(f"{column} = ?")

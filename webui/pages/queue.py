@@ -17,6 +17,9 @@ async def home(request: Request) -> Response:
     return RedirectResponse("/queue", status_code=303)
 
 
+NEEDS_AGENT = ("new", "open")  # the default view: tickets waiting for an agent's answer
+
+
 def breached(ticket: Ticket, now: str) -> bool:
     """The first-response deadline passed while the ticket waits for us."""
     due = ticket.first_response_due
@@ -33,8 +36,14 @@ async def queue(request: Request, state: WebState, user: User) -> Response:
     client = params.get("client", "")
     query = params.get("q", "").strip()
     hits = store.search_messages(query, limit=200) if query else []
+    if status in labels.STATUSES:
+        statuses: tuple[str, ...] = (status,)
+    elif status == "all":
+        statuses = tuple(labels.STATUSES)
+    else:
+        statuses = NEEDS_AGENT
     tickets = store.find_tickets(
-        status=status if status in labels.STATUSES else "",
+        statuses=statuses,
         category=category if category in labels.CATEGORIES else "",
         client_id=int(client) if client.isdigit() else None,
         sla_plan=plan if plan in labels.SLA_PLANS else "",

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from desk.actions import DEFERRAL_REASONS, REJECTION_REASONS
 from desk.agent_actions import clarification_items
-from triage import AttachmentVault, Ticket
+from triage import AttachmentVault, Ticket, TicketNotFoundError
 from webui.auth import User
 from webui.errors import WebError
 from webui.pages.queue import breached
@@ -68,9 +68,10 @@ def sla_clock(ticket: Ticket) -> dict[str, Any]:
 
 def ticket_context(state: WebState, number: str) -> dict[str, Any]:
     store = state.store
-    ticket = store.find_ticket_number(number.upper())
-    if ticket is None:
-        raise WebError(f"заявка {number} не найдена")
+    try:
+        ticket = store.ticket(number.upper())
+    except TicketNotFoundError as exc:
+        raise WebError(f"заявка {number} не найдена") from exc
     attachments: dict[int, list[dict[str, Any]]] = {}
     for row in store.message_attachments(ticket.id):
         row["previewable"] = row["real_type"] in PREVIEWABLE
