@@ -26,6 +26,7 @@ from tests.servers import SmtpSink, free_port, wait_for_port
 from tests.test_feedback import answered
 from tests.webui_support import PASSWORDS, add_users, escalated_problem, mail, seed, web_config
 from triage import TicketStore
+from triage.sla import SlaAssignment
 from webui import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -132,6 +133,9 @@ def test_an_agent_works_a_ticket_from_the_queue_to_closed(
     browser: Browser, served: Served, config: Config, store: TicketStore, smtp_sink: SmtpSink
 ) -> None:
     number = seed(config, store, escalated_problem(), "k1")
+    late = seed(config, store, escalated_problem(2), "k3")
+    past = "2026-11-20T10:00:00+03:00"  # a deadline already missed: highlighted in the queue
+    store.set_sla(store.ticket(late).id, SlaAssignment("commercial", "test", None), past, past)
     automatic = mail("Автоответ", "Я в отпуске до 1 декабря.", "<ooo@x.ru>")
     automatic["Auto-Submitted"] = "auto-replied"
     seed(config, store, automatic, "k2")
@@ -139,6 +143,12 @@ def test_an_agent_works_a_ticket_from_the_queue_to_closed(
 
     row = page.locator(f"tr[data-ticket='{number}']")
     assert row.count() == 1 and "Ошибка обмена с 1С" in row.inner_text()
+    rows = page.locator("table.queue tbody tr")
+    assert rows.first.get_attribute("data-ticket") == late, "the nearest deadline first"
+    assert (
+        rows.first.get_attribute("class") == "breached" and "просрочено" in rows.first.inner_text()
+    )
+    assert row.get_attribute("class") == ""
     shot(page, "queue")
     row.locator("a").click()
     page.wait_for_url(f"**/tickets/{number}")
