@@ -60,6 +60,7 @@ MAIL_KINDS = {
     "closure": "закрытие",
     "oversized": "слишком большое письмо",
 }
+DELIVERY = {"pending": "в очереди", "sent": "отправлено", "failed": "не доставлено"}
 FEEDBACK = {
     ("solved", None): "клиент: вопрос решён",
     ("not_helpful", "unrelated"): "клиент: не помогло — не о том",
