@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import getpass
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -13,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from desk import actions, services
+from desk.accounts import ROLES, AccountError, add_user
 from desk.actions import close_ticket, reveal_secrets
 from desk.clients_csv import export_clients, import_clients
 from desk.config import Config, ConfigError, load_config
@@ -28,6 +31,7 @@ from triage.classify import CATEGORIES, INTENTS
 
 log = logging.getLogger("triage")
 MAX_RETRY_DELAY = 900.0  # seconds; an unreachable mail server is retried at least this often
+USER_PASSWORD_ENV = "TRIAGE_USER_PASSWORD"  # `triage users add` without a prompt
 
 
 def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
@@ -501,6 +505,51 @@ def _cmd_tickets(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(config: Config, args: argparse.Namespace) -> int:
+    """The agents' web UI and the customers' feedback links (webui sits on top of desk)."""
+    import uvicorn
+
+    from webui import create_app
+    from webui.errors import WebError
+
+    try:
+        app = create_app(config)
+    except WebError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    host, port = args.host or config.web.host, args.port or config.web.port
+    print(f"triage serve: http://{host}:{port}/ (feedback links: {config.web.public_url})")
+    uvicorn.run(app, host=host, port=port, log_level="info" if args.verbose else "warning")
+    return 0
+
+
+def _cmd_users(config: Config, args: argparse.Namespace) -> int:
+    store = services.open_store(config)
+    try:
+        if args.action == "list":
+            for user in store.users():
+                print(f"{user['username']:24} {user['role']:10} {user['created_at']}")
+            return 0
+        if not args.username:
+            print("error: triage users add USERNAME --role ROLE", file=sys.stderr)
+            return 2
+        password = os.environ.get(USER_PASSWORD_ENV) or ""
+        if not password:
+            password = getpass.getpass(f"password for {args.username}: ")
+            if password != getpass.getpass("again: "):
+                print("error: the passwords differ", file=sys.stderr)
+                return 2
+        try:
+            add_user(store, args.username, password, args.role)
+        except AccountError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    finally:
+        store.close()
+    print(f"user {args.username} ({args.role}) saved")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="triage",
@@ -644,6 +693,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["classify", "retrieval"], help="what to evaluate")
     p.add_argument("--json", action="store_true", help="the figures as one JSON object")
     p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("serve", help="run the agents' web UI and the customers' feedback links")
+    p.add_argument("--host", help="listen address (default web.host)")
+    p.add_argument("--port", type=int, help="listen port (default web.port)")
+    p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("users", help="web UI accounts: add (or change) one, or list them")
+    p.add_argument("action", choices=["add", "list"])
+    p.add_argument("username", nargs="?")
+    p.add_argument("--role", choices=ROLES, default="agent")
+    p.set_defaults(func=_cmd_users)
 
     p = sub.add_parser(
         "demo",

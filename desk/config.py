@@ -46,6 +46,21 @@ class PollSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """`triage serve`: the agents' web UI and the customers' feedback links."""
+
+    host: str = "127.0.0.1"
+    port: int = field(default=8080, metadata={"min": 1, "max": 65535})
+    public_url: str = field(
+        default="http://127.0.0.1:8080/", metadata={"pattern": r"https?://\S+/"}
+    )
+    session_hours: float = field(default=12.0, metadata={"min": 0.1})
+    feedback_link_days: float = field(default=30.0, metadata={"min": 0.1})
+    send_after_action: bool = True
+    secret_key: str = field(default="", metadata={"secret": True})
+
+
+@dataclass(frozen=True)
 class Config:
     imap: ImapSettings = field(default_factory=ImapSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
@@ -61,6 +76,7 @@ class Config:
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     index: IndexSettings = field(default_factory=IndexSettings)
     demo: DemoSettings = field(default_factory=DemoSettings)
+    web: WebSettings = field(default_factory=WebSettings)
     source: str = "defaults"
 
 

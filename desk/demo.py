@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from desk.accounts import add_user
 from desk.clients_csv import import_clients
 from desk.config import Config
 from desk.docs_server import SnapshotServer
@@ -24,6 +26,7 @@ from desk.services import (
 )
 from mailer import read_eml_folder
 
+DEMO_USER = "demo"  # an admin of the web UI, with a fresh password each run
 _DEMO_ENTRIES = {"desk.sqlite3", "desk.sqlite3-wal", "desk.sqlite3-shm", "attachments", "crawl",
                  "index", "model", "outbox"}  # fmt: skip
 
@@ -74,6 +77,8 @@ def run_demo(config: Config, say: Callable[[str], None] = print) -> list[DemoRow
     try:
         clients = import_clients(store, config.sla.clients_file)
         say(f"Imported {clients} clients from {config.sla.clients_file}")
+        demo_password = secrets.token_urlsafe(12)
+        add_user(store, DEMO_USER, demo_password, "admin")
         intake = intake_service(demo, store, load_models(demo))
         rows = [
             DemoRow(eml.path.name, intake.process(eml.raw, eml.source_key))
@@ -87,6 +92,13 @@ def run_demo(config: Config, say: Callable[[str], None] = print) -> list[DemoRow
     say("")
     say(f"Outgoing mail: {len(delivery.sent)} written to {demo.smtp.directory}/")
     say(f"Ticket store:  {demo.store.database}  (open with: sqlite3 {demo.store.database})")
+    say("")
+    say(f"Web UI: log in as {DEMO_USER} / {demo_password} (admin) after starting it with")
+    say(f"  TRIAGE_STORE_DATABASE={demo.store.database} \\")
+    say(f"  TRIAGE_STORE_ATTACHMENTS_DIR={demo.store.attachments_dir} \\")
+    key = "$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+    say(f"  TRIAGE_WEB_SECRET_KEY={key} \\")
+    say("  .venv/bin/triage serve     # then open http://127.0.0.1:8080/")
     return rows
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from desk.feedback import VIA_MAIL, FeedbackLinks, apply_feedback, detect_verdict
 from desk.replies import ReplyWriter, Thread
 from faq_index import DocsAnswerer, Lookup, SearchHit
 from mailer import (
@@ -145,8 +146,10 @@ class IntakeService:
         sla: SlaSettings | None = None,
         secret_box: SecretBox | None = None,
         limits: LimitSettings | None = None,
+        feedback: FeedbackLinks | None = None,
     ) -> None:
         self.store = store
+        self.feedback = feedback
         self.docs = docs
         self.vault = vault
         self.desk = desk
@@ -450,13 +453,19 @@ class IntakeService:
         if decision.outcome is Outcome.RECORD:
             return ticket
         if decision.outcome is Outcome.FOLLOW_UP:
+            verdict = detect_verdict(mail.new_text) if ticket.status == STATUS_ANSWERED else None
+            if verdict is not None:  # "Вопрос решён" / "Не помогло" given by reply
+                apply_feedback(self.store, ticket.number, *verdict, VIA_MAIL)
+                return ticket
             reopening = _REOPENING.get(ticket.status)
             if reopening:
                 self._resume_sla(self.store.ticket_by_id(ticket.id))
                 self.store.set_status(ticket.id, STATUS_OPEN, reopening)
             return ticket
         if decision.outcome is Outcome.ANSWER:
-            self._enqueue(ticket, mail, "answer", {"links": _link_context(decision.links)})
+            links = self.feedback.for_ticket(ticket.number) if self.feedback else None
+            answer = {"links": _link_context(decision.links), "feedback": links}
+            self._enqueue(ticket, mail, "answer", answer)
             self.store.set_status(ticket.id, STATUS_ANSWERED, "answered from the documentation")
         elif decision.outcome is Outcome.CLARIFY:
             context = {

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from desk.actions import close_ticket
 from desk.config import Config
+from desk.feedback import FeedbackLinks
 from desk.intake import IntakeService
 from desk.outbox import DeliveryReport, deliver_pending
 from desk.poller import PollReport, poll_once
@@ -185,6 +186,16 @@ def intake_service(config: Config, store: TicketStore, models: Models) -> Intake
         sla=config.sla,
         secret_box=SecretBox(config.store.secrets_key),
         limits=config.limits,
+        feedback=feedback_links(config),
+    )
+
+
+def feedback_links(config: Config) -> FeedbackLinks | None:
+    """Signed "Вопрос решён" / "Не помогло" links for answer mail, when a web key is set."""
+    if not config.web.secret_key:
+        return None
+    return FeedbackLinks(
+        config.web.secret_key, config.web.public_url, config.web.feedback_link_days
     )
 
 

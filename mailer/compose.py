@@ -125,6 +125,11 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "comment": "Проблема подтверждена, исправление войдёт в выпуск 3.4.3.",
     "agent_name": "Ирина Соколова",
     "size_mb": "42.7",
+    "feedback": {
+        "solved": "https://support.empldocs.ru/feedback/eyJ0IjoiV0EtMDAwMTIzIn0.c2lnbmF0dXJl",
+        "unrelated": "https://support.empldocs.ru/feedback/eyJ0IjoiV0EtMDAwMTIzIiwiYyI6InUifQ.c2ln",
+        "not_answered": "https://support.empldocs.ru/feedback/eyJ0IjoiV0EtMDAwMTIzIiwiYyI6Im4ifQ.c2",
+    },
 }
 
 

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)   # certificates for the TLS tests
+[ -x /usr/bin/chromium ] || need+=(chromium)   # the web UI's browser tests (Playwright drives it)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
         echo "missing Debian packages (${need[*]}); install them as root" >&2

@@ -236,6 +236,41 @@ def _outbox_sending(db: Database) -> None:
     db.execute("ALTER TABLE outbox ADD COLUMN sending_since TEXT")
 
 
+@migrations(name="0010_web_users_sessions")
+def _web_users_sessions(db: Database) -> None:
+    """Agents of the web UI (argon2 hashes, a role) and their login sessions."""
+    _run(
+        db,
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+        """,
+    )
+
+
+@migrations(name="0011_ticket_assignee_merge")
+def _ticket_assignee_merge(db: Database) -> None:
+    """Who works a ticket, and which ticket a duplicate was merged into."""
+    _run(
+        db,
+        """
+        ALTER TABLE tickets ADD COLUMN assignee TEXT;
+        ALTER TABLE tickets ADD COLUMN merged_into INTEGER REFERENCES tickets(id)
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     """Statement by statement: executescript() would commit the migration's transaction.
 

@@ -36,6 +36,7 @@ ACKNOWLEDGING_KINDS = ("acknowledgment", "answer", "clarification")
 FEEDBACK_SOLVED = "solved"
 FEEDBACK_NOT_HELPFUL = "not_helpful"
 FEEDBACK_REASONS = ("unrelated", "not_answered")  # not about my question / did not answer it
+STATUS_MERGED = "merged"
 
 
 def now_iso() -> str:
@@ -62,6 +63,8 @@ class Ticket:
     resolution_due: str | None = None
     sla_paused_at: str | None = None
     closed_at: str | None = None
+    assignee: str | None = None
+    merged_into: int | None = None
 
 
 @dataclass(frozen=True)
@@ -193,10 +196,15 @@ class TicketStore:
         return Ticket(**rows[0])
 
     def find_ticket_number(self, number: str) -> Ticket | None:
+        """The ticket a number names; a merged duplicate's number leads to the ticket it
+        was merged into, so the customer's replies to either thread land there."""
         try:
-            return self.ticket(number)
+            ticket = self.ticket(number)
         except TicketNotFoundError:
             return None
+        while ticket.merged_into is not None:
+            ticket = self.ticket_by_id(ticket.merged_into)
+        return ticket
 
     def find_ticket_by_message_ids(self, message_ids: tuple[str, ...]) -> Ticket | None:
         """The ticket of the first of these Message-IDs we know, in or out."""
@@ -769,6 +777,171 @@ class TicketStore:
                 "mail_failed",
                 {"outbox_id": mail.id, "error": error, "permanent": permanent},
             )
+
+    # -- web UI: agents, sessions, assignment, merging, queue views -------------------
+
+    def add_user(self, username: str, password_hash: str, role: str) -> int:
+        """A web UI account; an existing username gets the new hash and role."""
+        existing = self.user(username)
+        with self.transaction():
+            if existing is not None:
+                self.db.table("users").update(
+                    existing["id"], {"password_hash": password_hash, "role": role}
+                )
+                return int(existing["id"])
+            return self._insert(
+                "users",
+                {
+                    "username": username,
+                    "password_hash": password_hash,
+                    "role": role,
+                    "created_at": now_iso(),
+                },
+            )
+
+    def user(self, username: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM users WHERE username = ?", [username]))
+        return rows[0] if rows else None
+
+    def users(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT id, username, role, created_at FROM users ORDER BY id"))
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        with self.transaction():
+            self.db.table("users").update(user_id, {"password_hash": password_hash})
+
+    def create_session(self, token_hash: str, user_id: int, expires_at: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM sessions WHERE expires_at < ?", [now_iso()])
+            self.db.table("sessions").insert(
+                {
+                    "token_hash": token_hash,
+                    "user_id": user_id,
+                    "created_at": now_iso(),
+                    "expires_at": expires_at,
+                }
+            )
+
+    def session_user(self, token_hash: str) -> dict[str, Any] | None:
+        """The user of an unexpired session, else None."""
+        rows = list(
+            self.db.query(
+                "SELECT u.id, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id "
+                "WHERE s.token_hash = ? AND s.expires_at > ?",
+                [token_hash, now_iso()],
+            )
+        )
+        return rows[0] if rows else None
+
+    def delete_session(self, token_hash: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM sessions WHERE token_hash = ?", [token_hash])
+
+    def assign(self, ticket_id: int, assignee: str | None, by: str) -> None:
+        """Give a ticket to an agent (None: back to the common queue)."""
+        current = self.ticket_by_id(ticket_id).assignee
+        with self.transaction():
+            self.db.table("tickets").update(
+                ticket_id, {"assignee": assignee, "updated_at": now_iso()}
+            )
+            self.record_event(ticket_id, "reassigned", {"from": current, "to": assignee, "by": by})
+
+    def merge_tickets(self, duplicate_id: int, target_id: int, by: str) -> None:
+        """Move a duplicate's mail, decisions, credentials and sent mail onto the target.
+
+        The duplicate stays (its number keeps resolving) with status ``merged`` and a
+        pointer to the target; both event logs say who merged what.
+        """
+        if duplicate_id == target_id:
+            raise TriageError("a ticket cannot be merged into itself")
+        duplicate, target = self.ticket_by_id(duplicate_id), self.ticket_by_id(target_id)
+        if duplicate.merged_into is not None:
+            raise TriageError(f"{duplicate.number} was already merged")
+        if target.merged_into is not None:
+            raise TriageError(
+                f"{target.number} was itself merged; merge into the ticket it went to"
+            )
+        with self.transaction():
+            for table in ("messages", "decisions", "secrets", "outbox"):
+                self.db.execute(
+                    f"UPDATE {table} SET ticket_id = ? WHERE ticket_id = ?",
+                    [target_id, duplicate_id],
+                )
+            self.db.table("tickets").update(
+                duplicate_id, {"merged_into": target_id, "updated_at": now_iso()}
+            )
+            self.record_event(duplicate_id, "merged_into", {"ticket": target.number, "by": by})
+            self.record_event(target_id, "merged_from", {"ticket": duplicate.number, "by": by})
+            self.set_status(duplicate_id, STATUS_MERGED, f"merged into {target.number} by {by}")
+
+    def find_tickets(
+        self,
+        statuses: tuple[str, ...] = (STATUS_NEW, STATUS_OPEN),
+        category: str = "",
+        client_id: int | None = None,
+        sla_plan: str = "",
+        numbers: tuple[str, ...] | None = None,
+    ) -> list[Ticket]:
+        """Tickets in one of ``statuses`` matching every other filter given, the nearest
+        first-response deadline first."""
+        where = [f"status IN ({', '.join('?' * len(statuses)) or 'NULL'})"]
+        params: list[Any] = list(statuses)
+        for column, value in (("category", category), ("sla_plan", sla_plan)):
+            if value:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if client_id is not None:
+            where.append("client_id = ?")
+            params.append(client_id)
+        if numbers is not None:
+            where.append(f"number IN ({', '.join('?' * len(numbers)) or 'NULL'})")
+            params.extend(numbers)
+        rows = self.db.query(
+            f"SELECT * FROM tickets WHERE {' AND '.join(where)} "
+            "ORDER BY first_response_due IS NULL, first_response_due, id",
+            params,
+        )
+        return [Ticket(**row) for row in rows]
+
+    def automatic_answers(self) -> list[dict[str, Any]]:
+        """Every automatic answer the desk queued: to whom, when, its delivery, the ticket."""
+        return list(
+            self.db.query(
+                "SELECT o.id, o.recipient, o.subject, o.status AS delivery, o.created_at, "
+                "o.sent_at, t.number, t.status AS ticket_status, t.id AS ticket_id "
+                "FROM outbox o JOIN tickets t ON t.id = o.ticket_id "
+                "WHERE o.kind = 'answer' ORDER BY o.id DESC"
+            )
+        )
+
+    def outbox_row(self, outbox_id: int) -> dict[str, Any]:
+        rows = list(self.db.query("SELECT * FROM outbox WHERE id = ?", [outbox_id]))
+        if not rows:
+            raise TriageError(f"no outgoing mail #{outbox_id}")
+        return rows[0]
+
+    def attachment(self, ticket_id: int, attachment_id: int) -> dict[str, Any]:
+        """One attachment of a ticket's mail (its row; the bytes are in the vault)."""
+        rows = list(
+            self.db.query(
+                "SELECT a.* FROM attachments a JOIN messages m ON m.id = a.message_id "
+                "WHERE m.ticket_id = ? AND a.id = ?",
+                [ticket_id, attachment_id],
+            )
+        )
+        if not rows:
+            raise TriageError(f"no attachment #{attachment_id} on this ticket")
+        return rows[0]
+
+    def message_attachments(self, ticket_id: int) -> list[dict[str, Any]]:
+        """Attachment rows of a ticket with the message row each belongs to."""
+        return list(
+            self.db.query(
+                "SELECT a.* FROM attachments a JOIN messages m ON m.id = a.message_id "
+                "WHERE m.ticket_id = ? ORDER BY a.id",
+                [ticket_id],
+            )
+        )
 
 
 def _client(row: dict[str, Any]) -> Client:
