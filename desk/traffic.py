@@ -224,9 +224,14 @@ class TrafficSimulator:
         self.report = TrafficReport()
         self._queue: list[tuple[datetime, int, Callable[[], None]]] = []
         self._seq = 0
-        self._topic: dict[int, str] = {}  # ticket id → planted gap topic
+        self._topic: dict[int, str] = {}  # ticket id → planted gap topic ("" for others)
         self._customer: dict[int, Customer] = {}
         self.now = datetime.now(UTC)
+
+    @property
+    def ticket_topics(self) -> dict[int, str]:
+        """Which planted gap each ticket's first mail was about ("" for ordinary mail)."""
+        return dict(self._topic)
 
     def at(self, moment: datetime, action: Callable[[], None]) -> None:
         self._seq += 1

@@ -130,11 +130,14 @@ def report_tables(report: Report) -> list[Table]:
                     " ".join(map(str, c.trend)),
                     c.trend_word,
                     "; ".join(f"{WHY_RU.get(k, k)}: {v}" for k, v in c.why.most_common()),
+                    ", ".join(phrase for phrase, _ in c.key_phrases),
+                    "" if c.coverage is None else round(c.coverage, 3),
                     c.nearest.link if c.nearest else "",
                     c.nearest.title if c.nearest else "",
                     ""
                     if not c.nearest or c.nearest.probability is None
                     else round(c.nearest.probability, 3),
+                    round(c.nearest.section_coverage, 3) if c.nearest else "",
                     KIND_RU[c.kind],
                     " | ".join(c.examples),
                 )

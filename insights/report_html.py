@@ -65,7 +65,8 @@ def gaps_view(report: Report) -> str:
         "клиенты оценили «не помогло», и вопросы «как сделать», переданные агентам, "
         f"сгруппированы по смыслу. Всего вопросов: {len(report.questions)}, кластеров: "
         f"{len(report.clusters)}. Вероятность — откалиброванная оценка того, что ближайший "
-        "раздел отвечает на вопросы кластера.</p>",
+        "раздел отвечает на вопросы кластера. «Нет страницы» — ни один раздел не содержит "
+        "и 40% ключевых слов темы (по весу).</p>",
     ]
     for cluster in report.clusters:
         kind = cluster.kind or "unknown"
@@ -75,7 +76,14 @@ def gaps_view(report: Report) -> str:
             shown = "—" if p is None else f"{p:.2f}"
             nearest = (
                 f'<p>Ближайший раздел: <a href="{escape(cluster.nearest.link)}">'
-                f"{escape(cluster.nearest.title)}</a> — вероятность ответа {shown}</p>"
+                f"{escape(cluster.nearest.title)}</a> — вероятность ответа {shown}, "
+                f"в нём {cluster.nearest.section_coverage:.0%} ключевых слов темы</p>"
+            )
+        if cluster.coverage is not None:
+            phrases = ", ".join(phrase for phrase, _ in cluster.key_phrases)
+            nearest += (
+                f'<p class="muted">Ключевые слова темы (основы): {escape(phrases)}; '
+                f"лучший раздел документации содержит {cluster.coverage:.0%} из них</p>"
             )
         why = ", ".join(f"{escape(WHY_RU.get(k, k))}: {v}" for k, v in cluster.why.most_common())
         examples = "".join(f"<li>{escape(e)}</li>" for e in cluster.examples)
