@@ -210,3 +210,25 @@ def test_csv_export_reports_an_unwritable_directory(
     report = build_report(small_store, at(1, 0), at(5, 0))
     with pytest.raises(ReportInputError):
         write_csv(list(report.tables.values()), blocker / "csv")
+
+
+def test_report_command_writes_html_and_csv(
+    small_store: TicketStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from desk.cli import main
+
+    database = Path(small_store.db.conn.execute("PRAGMA database_list").fetchone()[2])
+    small_store.close()
+    monkeypatch.setenv("TRIAGE_STORE_DATABASE", str(database))
+    out = tmp_path / "out" / "report.html"
+    code = main(["report", "--out", str(out), "--csv", str(tmp_path / "csv"),
+                 "--since", "2026-11-01", "--until", "2026-11-05", "--no-docs"])  # fmt: skip
+    assert code == 0
+    assert "6 new tickets" in capsys.readouterr().out
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert (tmp_path / "csv" / "metrics_summary.csv").exists()
+    assert main(["report", "--out", str(out), "--since", "2026-11-05", "--until", "2026-11-01",
+                 "--no-docs"]) == 1  # fmt: skip
