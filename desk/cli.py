@@ -473,7 +473,8 @@ def _cmd_report(config: Config, args: argparse.Namespace) -> int:
     for cluster in report.clusters:
         nearest = cluster.nearest
         score = f"{nearest.probability:.2f}" if nearest and nearest.probability is not None else "-"
-        line = f"#{cluster.number:<3} {cluster.size:4}  p={score:5} {cluster.kind:14}"
+        coverage = f"{cluster.coverage:.2f}" if cluster.coverage is not None else "-"
+        line = f"#{cluster.number:<3} {cluster.size:4} p={score:5} cov={coverage:5} {cluster.kind}"
         print(f"  {line} {cluster.label}")
     for path in written.csv:
         print(f"  csv: {path}")

@@ -140,7 +140,9 @@ def gap_questions(data: ReportData) -> list[GapQuestion]:
 
 def cluster_labels(texts: list[str], settings: GapSettings) -> tuple[np.ndarray, np.ndarray]:
     """A cluster number per text, and the TF-IDF matrix (rows L2-normalised)."""
-    vectorizer = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, max_df=0.5)
+    # Words in over half of many questions are boilerplate; in a handful they are the topic.
+    max_df = 0.5 if len(texts) >= 20 else 1.0
+    vectorizer = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, max_df=max_df)
     matrix = vectorizer.fit_transform(texts)
     if len(texts) < 2:
         return np.zeros(len(texts), dtype=int), matrix.toarray()

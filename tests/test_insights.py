@@ -12,8 +12,10 @@ import pytest
 
 from insights import build_report, render_report, report_period, write_csv, write_report
 from insights.errors import ReportInputError
+from insights.gaps import GapQuestion, build_clusters
 from insights.masking import mask_personal
 from insights.metrics import percentile
+from insights.report import report_tables
 from triage import NewMessage, TicketStore
 from triage.clock import frozen_at
 from triage.sla import BASIC, SlaAssignment
@@ -198,8 +200,10 @@ def test_html_is_self_contained_and_csv_exports_every_table(
             rows = list(csv.reader(handle))
         assert tuple(rows[0]) == table.columns
         assert len(rows) == len(table.rows) + 1
+        assert all(len(row) == len(table.columns) for row in rows)
     summary = {row[0]: row[2] for row in written.report.tables["metrics_summary"].rows}
     assert summary["Нарушения SLA первого ответа"] == "2 из 3"
+    assert written.report.tables["gap_clusters"].as_dicts() == []  # 2 questions: no cluster
 
 
 def test_csv_export_reports_an_unwritable_directory(
@@ -232,3 +236,28 @@ def test_report_command_writes_html_and_csv(
     assert (tmp_path / "csv" / "metrics_summary.csv").exists()
     assert main(["report", "--out", str(out), "--since", "2026-11-05", "--until", "2026-11-01",
                  "--no-docs"]) == 1  # fmt: skip
+
+
+def test_similar_questions_form_a_labelled_cluster(small_store: TicketStore) -> None:
+    report = build_report(small_store, at(1, 0), at(5, 0))
+    texts = [
+        "Как оформить командировку сотруднику?",
+        "Командировка: где оформить приказ о командировке?",
+        "оформление командировки через кабинет",
+        "Не приходит СМС с кодом при входе",
+    ]
+    questions = [
+        GapQuestion(
+            100 + i, f"WA-{i}", "2026-11-02T10:00:00+00:00", text, ("unconfident",), None, None
+        )
+        for i, text in enumerate(texts)
+    ]
+    clusters, rest = build_clusters(questions, report.data)
+    assert [c.size for c in clusters] == [3]
+    assert "командировку" in clusters[0].label or "командировки" in clusters[0].label
+    assert [q.text for q in rest] == [texts[3]]
+    assert sum(clusters[0].trend) == 3 and clusters[0].trend[0] == 3
+    report.clusters = clusters
+    table = {t.name: t for t in report_tables(report)}["gap_clusters"]
+    (row,) = table.as_dicts()
+    assert row["size"] == 3 and row["gap_kind"] == "не сравнивалось (нет индекса)"
