@@ -261,3 +261,20 @@ def test_similar_questions_form_a_labelled_cluster(small_store: TicketStore) -> 
     table = {t.name: t for t in report_tables(report)}["gap_clusters"]
     (row,) = table.as_dicts()
     assert row["size"] == 3 and row["gap_kind"] == "не сравнивалось (нет индекса)"
+
+
+def test_pages_never_matched_are_indexed_pages_no_question_had(small_store: TicketStore) -> None:
+    from types import SimpleNamespace
+
+    from faq_index.extract import Section
+    from insights.data import load_report_data
+    from insights.pages import pages_never_matched
+
+    data = load_report_data(small_store, at(1, 0), at(5, 0))
+    sections = [
+        Section(PAGE_A, "a", "Отмена", "Отпуск", "", "текст"),
+        Section(PAGE_B, "", "Маршруты", "Маршруты", "", "текст"),
+        Section(f"{DOCS}/admin/backup/", "", "Резервные копии", "Резервные копии", "", "текст"),
+    ]
+    index = SimpleNamespace(sections=sections)
+    assert pages_never_matched(data, index) == [(f"{DOCS}/admin/backup/", "Резервные копии")]  # type: ignore[arg-type]
