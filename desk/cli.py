@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import insights
 from desk import actions, services
 from desk.accounts import ROLES, AccountError, add_user
 from desk.actions import close_ticket, reveal_secrets
@@ -23,6 +24,7 @@ from desk.demo import DemoError, run_demo
 from faq_index import FaqIndexError, IndexStoreError, crawl_progress_bar
 from faq_index.evaluate import evaluate_retrieval, load_questions
 from faq_index.semantic import load_embedder, load_vector_cache
+from insights import InsightsError
 from mailer import MailerError, TemplateRenderer, parse_mail, read_eml_folder
 from mailer.compose import SAMPLE_CONTEXT, template_names
 from mailer.imap_watch import MailWatcher
@@ -550,6 +552,47 @@ def _cmd_users(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(config: Config, args: argparse.Namespace) -> int:
+    until = _report_date(args.until) if args.until else datetime.now(UTC)
+    since = _report_date(args.since) if args.since else None
+    period = insights.report_period(until=until, days=args.days, since=since)
+    models = services.load_models(config) if not args.no_docs else services.Models()
+    store = TicketStore.open_read_only(config.store.database, config.desk.ticket_prefix)
+    try:
+        written = insights.write_report(
+            store,
+            Path(args.out),
+            *period,
+            docs=services.docs_answerer(models),
+            csv_dir=Path(args.csv) if args.csv else None,
+        )
+    finally:
+        store.close()
+    report = written.report
+    print(
+        f"{written.html}: {len(report.questions)} questions in {len(report.clusters)} gap "
+        f"clusters, {report.metrics.new_tickets} new tickets "
+        f"({period[0]:%Y-%m-%d} to {period[1]:%Y-%m-%d})"
+    )
+    for cluster in report.clusters:
+        nearest = cluster.nearest
+        score = f"{nearest.probability:.2f}" if nearest and nearest.probability is not None else "-"
+        coverage = f"{cluster.coverage:.2f}" if cluster.coverage is not None else "-"
+        line = f"#{cluster.number:<3} {cluster.size:4} p={score:5} cov={coverage:5} {cluster.kind}"
+        print(f"  {line} {cluster.label}")
+    for path in written.csv:
+        print(f"  csv: {path}")
+    return 0
+
+
+def _report_date(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise insights.ReportInputError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="triage",
@@ -706,6 +749,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_users)
 
     p = sub.add_parser(
+        "report", help="documentation gaps and support metrics as one HTML file (and CSV)"
+    )
+    p.add_argument("--out", required=True, help="the HTML file to write")
+    p.add_argument("--csv", metavar="DIR", help="also write one CSV file per table into DIR")
+    p.add_argument("--days", type=int, help="the period: this many days up to --until (30)")
+    p.add_argument("--since", help="the period's first day, YYYY-MM-DD (instead of --days)")
+    p.add_argument("--until", help="the day after the period, YYYY-MM-DD (default: now)")
+    p.add_argument(
+        "--no-docs", action="store_true", help="skip loading the index (no nearest sections)"
+    )
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser(
         "demo",
         help="serve the bundled docs, crawl and index them, triage the sample mailbox",
     )
@@ -726,7 +782,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    except (FaqIndexError, MailerError, TriageError, DemoError, OSError) as exc:
+    except (FaqIndexError, MailerError, TriageError, DemoError, InsightsError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

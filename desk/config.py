@@ -37,6 +37,7 @@ class DemoSettings:
     mailbox_dir: Path = DATA_DIR / "sample_mail"
     snapshot_dir: Path = DATA_DIR / "docs_snapshot"
     work_dir: Path = Path("var/demo")
+    traffic_days: int = field(default=30, metadata={"min": 0})  # 0: no month of traffic
 
 
 @dataclass(frozen=True)

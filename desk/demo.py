@@ -6,6 +6,7 @@ import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from desk.accounts import add_user
@@ -16,6 +17,7 @@ from desk.intake import IntakeResult
 from desk.services import (
     build_index,
     crawl_docs,
+    docs_answerer,
     fit_retrieval,
     intake_service,
     load_models,
@@ -24,11 +26,13 @@ from desk.services import (
     train_classifier,
     with_work_dir,
 )
+from desk.traffic import run_traffic
+from insights import report_period, write_report
 from mailer import read_eml_folder
 
 DEMO_USER = "demo"  # an admin of the web UI, with a fresh password each run
 _DEMO_ENTRIES = {"desk.sqlite3", "desk.sqlite3-wal", "desk.sqlite3-shm", "attachments", "crawl",
-                 "index", "model", "outbox"}  # fmt: skip
+                 "index", "model", "outbox", "report.html", "report"}  # fmt: skip
 
 
 class DemoError(Exception):
@@ -79,12 +83,29 @@ def run_demo(config: Config, say: Callable[[str], None] = print) -> list[DemoRow
         say(f"Imported {clients} clients from {config.sla.clients_file}")
         demo_password = secrets.token_urlsafe(12)
         add_user(store, DEMO_USER, demo_password, "admin")
-        intake = intake_service(demo, store, load_models(demo))
+        models = load_models(demo)
+        intake = intake_service(demo, store, models)
         rows = [
             DemoRow(eml.path.name, intake.process(eml.raw, eml.source_key))
             for eml in read_eml_folder(config.demo.mailbox_dir)
         ]
         delivery = send_outbox(demo, store)
+        if config.demo.traffic_days > 0:
+            traffic = run_traffic(
+                demo, store, intake, end=datetime.now(UTC), days=config.demo.traffic_days
+            )
+            say(f"A month of traffic before today: {traffic.summary()}")
+            written = write_report(
+                store,
+                work_dir / "report.html",
+                *report_period(days=config.demo.traffic_days),
+                docs=docs_answerer(models),
+                csv_dir=work_dir / "report",
+            )
+            say(
+                f"Gap report: {len(written.report.clusters)} clusters of "
+                f"{len(written.report.questions)} questions -> {written.html}"
+            )
     finally:
         store.close()
     say("")

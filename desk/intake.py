@@ -13,7 +13,7 @@ import hashlib
 import logging
 import traceback
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from desk.feedback import VIA_MAIL, FeedbackLinks, apply_feedback, detect_verdict
@@ -49,6 +49,7 @@ from triage import (
     decide,
     find_ticket_number,
 )
+from triage.clock import utc_now
 from triage.credentials import Secret, SecretBox, mask_credentials
 from triage.rules import AttachedFile, PolicySettingsView, RequestContent, check_request
 from triage.settings import LimitSettings, SlaSettings
@@ -120,7 +121,7 @@ _REOPENING = {
 
 
 def _utc_now() -> datetime:
-    return datetime.now(UTC)
+    return utc_now()
 
 
 def question_text(mail: ParsedMail) -> str:

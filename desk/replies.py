@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from mailer import Address, OutgoingMail, TemplateRenderer, new_message_id
 from triage import DeskSettings, Ticket, TicketStore
+from triage.clock import utc_now
 from triage.settings import LimitSettings
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ class ReplyWriter:
 
     def blocked(self, ticket: Ticket, recipient: str) -> str | None:
         """Why no automatic mail may go to this recipient now, if a limit says so."""
-        limits, now = self.limits, datetime.now(UTC)
+        limits, now = self.limits, utc_now()
         window = (now - timedelta(hours=limits.window_hours)).isoformat(timespec="seconds")
         day = (now - timedelta(days=1)).isoformat(timespec="seconds")
         bounce = (now - timedelta(days=limits.bounce_suppression_days)).isoformat()

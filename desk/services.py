@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from desk.actions import close_ticket
@@ -40,6 +40,7 @@ from triage import (
     evaluate,
     load_requests,
 )
+from triage.clock import utc_now
 from triage.credentials import SecretBox
 from triage.rules import PolicySettingsView
 
@@ -160,12 +161,17 @@ def close_quiet_tickets(config: Config, store: TicketStore) -> list[str]:
     days = config.lifecycle.auto_close_after_days
     if days <= 0:
         return []
-    before = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
+    before = (utc_now() - timedelta(days=days)).isoformat(timespec="seconds")
     closed = []
     for ticket in store.quiet_answered(before):
         close_ticket(config, store, ticket.number, by="auto-close")
         closed.append(ticket.number)
     return closed
+
+
+def docs_answerer(models: Models) -> DocsAnswerer | None:
+    """The documentation answerer of the loaded models, if an index was loaded."""
+    return DocsAnswerer(models.index, models.confidence) if models.index is not None else None
 
 
 def intake_service(config: Config, store: TicketStore, models: Models) -> IntakeService:

@@ -310,6 +310,11 @@ class DocIndex:
             fused = np.zeros_like(fused)
         return QueryScores(lexical, semantic, fused, terms)
 
+    def semantic_query(self, query: str) -> str:
+        """The part of a question that ``scores`` embeds."""
+        prepared = prepare_query(query)
+        return (prepared or query)[: self.settings.semantic_query_chars]
+
     def hits(self, scores: QueryScores, k: int) -> list[SearchHit]:
         order = np.argsort(-scores.fused, kind="stable")[:k]
         return [

@@ -15,13 +15,14 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from triage._schema import migrations
+from triage.clock import utc_now
 from triage.errors import StoreError, TicketNotFoundError, TriageError
 from triage.sla import Client, SlaAssignment
 
@@ -40,7 +41,7 @@ STATUS_MERGED = "merged"
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return utc_now().astimezone(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -600,6 +601,49 @@ class TicketStore:
     def decisions(self, ticket_id: int) -> list[dict[str, Any]]:
         return list(
             self.db.query("SELECT * FROM decisions WHERE ticket_id = ? ORDER BY id", [ticket_id])
+        )
+
+    # -- reports (read-only) ----------------------------------------------------------
+
+    def first_decisions(self, since: str = "") -> list[dict[str, Any]]:
+        """Each ticket's first decision with its message's subject and text, oldest first."""
+        rows = self.db.query(
+            "SELECT d.ticket_id, t.number, t.category, t.intent, t.status, t.sla_plan,"
+            " d.outcome, d.reasons, d.created_at, m.subject, m.body_text FROM decisions d"
+            " JOIN messages m ON m.id = d.message_id JOIN tickets t ON t.id = d.ticket_id"
+            " WHERE d.id IN (SELECT min(id) FROM decisions GROUP BY ticket_id)"
+            " AND d.created_at >= ? ORDER BY d.id",
+            [since],
+        )
+        return [{**row, "reasons": json.loads(row["reasons"])} for row in rows]
+
+    def all_decisions(self, since: str = "") -> list[dict[str, Any]]:
+        """Every decision (first and follow-up) without message text, oldest first."""
+        rows = self.db.query(
+            "SELECT ticket_id, outcome, reasons, created_at FROM decisions"
+            " WHERE created_at >= ? ORDER BY id",
+            [since],
+        )
+        return [{**row, "reasons": json.loads(row["reasons"])} for row in rows]
+
+    def events_of(self, kinds: tuple[str, ...], since: str = "") -> list[dict[str, Any]]:
+        """Events of these kinds, oldest first, with their detail decoded."""
+        marks = ", ".join("?" for _ in kinds)
+        rows = self.db.query(
+            f"SELECT ticket_id, at, kind, detail FROM events WHERE kind IN ({marks})"
+            " AND at >= ? ORDER BY id",
+            [*kinds, since],
+        )
+        return [{**row, "detail": json.loads(row["detail"])} for row in rows]
+
+    def outbox_log(self, since: str = "") -> list[dict[str, Any]]:
+        """Outgoing mail without its bytes: ticket, kind, status and times, oldest first."""
+        return list(
+            self.db.query(
+                "SELECT id, ticket_id, kind, status, created_at, sent_at FROM outbox"
+                " WHERE created_at >= ? ORDER BY id",
+                [since],
+            )
         )
 
     # -- intake bookkeeping -------------------------------------------------------
