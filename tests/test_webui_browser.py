@@ -340,3 +340,51 @@ def test_feedback_link_clicked_in_a_browser(
         )  # fmt: skip
     finally:
         store.close()
+
+
+def test_gap_report_renders_in_the_browser_as_a_page_and_as_a_file(
+    browser: Browser, served: Served, store: TicketStore, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from insights import write_report
+    from tests.test_insights import Builder
+
+    builder = Builder(store)
+    now = datetime.now(UTC)
+    for day, text in enumerate(
+        (
+            "Как оформить командировку сотруднику в кабинете?",
+            "Командировка: где оформить приказ о командировке?",
+            "Оформление командировки через личный кабинет — где это?",
+            "Как подписать заявление на отпуск?",
+        )
+    ):
+        builder.ticket(now - timedelta(days=day + 1), "escalate", text)
+    violations: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text or "Refused" in message.text:
+            violations.append(message.text)
+
+    page = log_in(browser, served, "docs")
+    page.on("console", on_console)
+    page.goto(f"{served.url}/report")
+    assert "Пробелы в документации" in page.inner_text("h1")
+    assert "командиров" in page.inner_text(".report")
+    assert page.locator(".report svg").count() >= 1, "the charts are drawn"
+    styled = page.evaluate("getComputedStyle(document.querySelector('.report th')).backgroundColor")
+    assert styled == "rgb(238, 243, 251)", "the report's style sheet applies under the CSP"
+    shot(page, "report")
+    assert violations == []
+
+    out = tmp_path / "report.html"
+    write_report(store, out, now - timedelta(days=30), now)
+    file_page = browser.new_context().new_page()
+    requests: list[str] = []
+    file_page.on("request", lambda request: requests.append(request.url))
+    file_page.goto(out.as_uri())
+    assert "командиров" in file_page.inner_text("body")
+    assert file_page.locator("svg").count() >= 1
+    assert requests == [out.as_uri()], "self-contained: the file loads nothing else"
+    shot(file_page, "report-file")

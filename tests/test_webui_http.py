@@ -323,3 +323,36 @@ def test_a_reply_to_a_merged_duplicate_lands_on_the_ticket_it_was_merged_into(
     reply = mail(f"Re: [{duplicate}] Ошибка обмена с 1С", "Журнал обмена прилагаю.", "<r@x.ru>")
     assert seed(config, store, reply, "k3") == first
     assert len(store.messages(store.ticket(first).id)) == 3
+
+
+def test_the_doc_team_reads_the_gap_report_and_downloads_its_tables(
+    client: TestClient, store: TicketStore
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.test_insights import Builder
+
+    builder = Builder(store)
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    for text in (
+        "Как оформить командировку сотруднику в кабинете?",
+        "Командировка: где оформить приказ о командировке?",
+        "Оформление командировки через личный кабинет — где это?",
+    ):
+        builder.ticket(yesterday, "escalate", text)
+    login(client, "docs")
+    page = client.get("/report?days=7")
+    assert page.status_code == 200
+    assert "Пробелы в документации" in page.text and "командиров" in page.text
+    assert '<link rel="stylesheet" href="/report/report.css">' in page.text
+    assert "<script" not in page.text and 'style="' not in page.text  # the CSP holds
+    css = client.get("/report/report.css")
+    assert css.headers["content-type"].startswith("text/css") and ".report{" in css.text
+    table = client.get("/report/gap_clusters.csv?days=7")
+    assert table.status_code == 200 and table.headers["content-type"].startswith("text/csv")
+    assert table.headers["content-disposition"] == 'attachment; filename="gap_clusters.csv"'
+    header, *rows = table.text.splitlines()
+    assert "size" in header and any("командиров" in row for row in rows)
+    assert client.get("/report/no_such_table.csv").status_code == 404
+    client.post("/logout", data={"csrf_token": csrf_token(page.text)})
+    assert client.get("/report", follow_redirects=False).status_code == 303  # login needed

@@ -14,7 +14,16 @@ from starlette.staticfiles import StaticFiles
 
 from desk.config import Config
 from webui.errors import WebError
-from webui.pages import answers, feedback, login, quarantine, queue, ticket, ticket_actions
+from webui.pages import (
+    answers,
+    feedback,
+    login,
+    quarantine,
+    queue,
+    report,
+    ticket,
+    ticket_actions,
+)
 from webui.security import SecurityHeaders
 from webui.web import STATIC_DIR, WebState, make_templates
 
@@ -54,6 +63,9 @@ ROUTES = [
     _ticket_action("correct", ticket_actions.correct),
     _ticket_action("answer-wrong", ticket_actions.mark_wrong),
     _ticket_action("reveal", ticket_actions.reveal),
+    Route("/report", report.report_page),
+    Route("/report/report.css", report.report_css),
+    Route("/report/{table}.csv", report.report_csv),
     Route("/feedback/{token}", feedback.feedback_form, methods=["GET"]),
     Route("/feedback/{token}", feedback.feedback_submit, methods=["POST"]),
     Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),

@@ -24,6 +24,7 @@ from starlette.templating import Jinja2Templates
 from desk import services
 from desk.config import Config
 from desk.intake import IntakeService
+from insights import Report
 from mailer import MailerError
 from triage import TicketStore, TriageError
 from webui import csrf, labels
@@ -50,6 +51,7 @@ class WebState:
     stores: dict[int, TicketStore] = field(default_factory=dict)
     intake_: IntakeService | None = None
     login_failures: dict[str, list[float]] = field(default_factory=dict)
+    reports: dict[int, tuple[float, Report]] = field(default_factory=dict)  # by days
 
     @property
     def store(self) -> TicketStore:
