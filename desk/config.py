@@ -43,6 +43,8 @@ class DemoSettings:
 class PollSettings:
     interval: float = field(default=60.0, metadata={"min": 1.0})
     send_after_poll: bool = True
+    # One poller per mailbox: a poll holds a lease in the store, renewed while it runs.
+    lease_seconds: float = field(default=300.0, metadata={"min": 5.0})
 
 
 @dataclass(frozen=True)

@@ -236,6 +236,22 @@ def _outbox_sending(db: Database) -> None:
     db.execute("ALTER TABLE outbox ADD COLUMN sending_since TEXT")
 
 
+@migrations(name="0013_poller_leases")
+def _poller_leases(db: Database) -> None:
+    """One row per mailbox: which poller process may process it, and until when."""
+    _run(
+        db,
+        """
+        CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            acquired_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     """Statement by statement: executescript() would commit the migration's transaction.
 
