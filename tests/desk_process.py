@@ -8,12 +8,16 @@ mailbox. The configuration is passed the way an operator would, through
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -22,6 +26,7 @@ from pathlib import Path
 from imap_tools import MailBoxUnencrypted
 
 from mailer import ImapSettings
+from tests.servers import SmtpSink
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,7 +114,8 @@ class DeskEnv:
             return list(conn.execute(sql))
 
 
-def request(n: int, sender: str | None = None) -> bytes:
+def request(n: int, sender: str | None = None, log_bytes: int = 0) -> bytes:
+    """A customer's request; ``log_bytes``: with a text log of that size attached."""
     msg = EmailMessage()
     msg["From"] = sender or f"Клиент {n} <client{n}@stlogistic.ru>"
     msg["To"] = "support@empldocs.ru"
@@ -117,6 +123,10 @@ def request(n: int, sender: str | None = None) -> bytes:
     msg["Date"] = "Tue, 24 Nov 2026 10:15:00 +0300"
     msg["Message-ID"] = f"<request-{n}@stlogistic.ru>"
     msg.set_content(f"Здравствуйте! Отчёт номер {n} не открывается, появляется ошибка.")
+    if log_bytes:
+        lines = (f"{i:08d} ERROR report {n} failed to open\n" for i in range(log_bytes // 38 + 1))
+        log = "".join(lines)[:log_bytes].encode()
+        msg.add_attachment(log, maintype="text", subtype="plain", filename="app.log")
     return msg.as_bytes()
 
 
@@ -137,3 +147,30 @@ def folder_counts(settings: ImapSettings) -> dict[str, int]:
             for name in (settings.folder, settings.processed_folder)
             if box.folder.exists(name)
         }
+
+
+def assert_each_mail_once(
+    env: DeskEnv, sink: SmtpSink, count: int, mailbox: ImapSettings | None = None
+) -> None:
+    """Every mail: one intake record, one ticket with one message, one acknowledgment
+    queued and one delivered; the inbox is empty."""
+    intake = env.query("SELECT outcome FROM intake")
+    assert len(intake) == count and {o for (o,) in intake} == {"escalate"}, intake
+    per_ticket = env.query("SELECT ticket_id, count(*) FROM messages GROUP BY ticket_id")
+    assert len(per_ticket) == count and all(n == 1 for _, n in per_ticket), per_ticket
+    acks = env.query("SELECT ticket_id FROM outbox WHERE kind = 'acknowledgment'")
+    assert sorted(t for (t,) in acks) == sorted(t for t, _ in per_ticket)
+    replied_to = Counter(
+        email.message_from_bytes(m.data, policy=email.policy.default)["In-Reply-To"]
+        for m in sink.received
+    )
+    assert replied_to == Counter(f"<request-{n}@stlogistic.ru>" for n in range(count))
+    assert folder_counts(mailbox or env.imap) == {"INBOX": 0, "Processed": count}
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.2)

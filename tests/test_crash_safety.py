@@ -3,16 +3,13 @@ nothing twice. Real processes (`triage poll`), real Dovecot, a real SMTP server.
 
 from __future__ import annotations
 
-import email
-import email.policy
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from desk.failpoints import STEPS
 from mailer import ImapSettings
-from tests.desk_process import DeskEnv, append_mails, folder_counts, request
+from tests.desk_process import DeskEnv, append_mails, assert_each_mail_once, request
 from tests.servers import SmtpSink
 
 MAILS = 3
@@ -21,23 +18,6 @@ MAILS = 3
 @pytest.fixture
 def desk_env(tmp_path: Path, imap_settings: ImapSettings, smtp_sink: SmtpSink) -> DeskEnv:
     return DeskEnv(tmp_path, imap_settings, smtp_sink.port)
-
-
-def assert_each_mail_once(env: DeskEnv, sink: SmtpSink, count: int) -> None:
-    """Every mail: one intake record, one ticket with one message, one acknowledgment
-    queued and one delivered; the inbox is empty."""
-    intake = env.query("SELECT outcome FROM intake")
-    assert len(intake) == count and {o for (o,) in intake} == {"escalate"}, intake
-    per_ticket = env.query("SELECT ticket_id, count(*) FROM messages GROUP BY ticket_id")
-    assert len(per_ticket) == count and all(n == 1 for _, n in per_ticket), per_ticket
-    acks = env.query("SELECT ticket_id FROM outbox WHERE kind = 'acknowledgment'")
-    assert sorted(t for (t,) in acks) == sorted(t for t, _ in per_ticket)
-    replied_to = Counter(
-        email.message_from_bytes(m.data, policy=email.policy.default)["In-Reply-To"]
-        for m in sink.received
-    )
-    assert replied_to == Counter(f"<request-{n}@stlogistic.ru>" for n in range(count))
-    assert folder_counts(env.imap) == {"INBOX": 0, "Processed": count}
 
 
 @pytest.mark.parametrize("step", STEPS)
