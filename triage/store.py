@@ -115,10 +115,10 @@ class TicketStore:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = Database(path)
+            db.execute("PRAGMA busy_timeout=5000")  # first: two processes may open at once
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA busy_timeout=5000")
-            migrations.apply(db)
+            _migrate(db)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open ticket store {path}: {exc}") from exc
         return cls(db, ticket_prefix)
@@ -816,6 +816,20 @@ class TicketStore:
     def lease(self, name: str) -> dict[str, Any]:
         rows = list(self.db.query("SELECT * FROM leases WHERE name = ?", [name]))
         return rows[0] if rows else {}
+
+
+def _migrate(db: Database) -> None:
+    """Apply pending migrations holding the write lock, so that two processes opening
+    a new store at the same moment do not both create the same tables."""
+    if not migrations.pending(db):
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)  # re-reads what is pending, now under the lock
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
 
 
 def _client(row: dict[str, Any]) -> Client:
