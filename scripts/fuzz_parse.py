@@ -19,7 +19,7 @@ import atheris
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-with atheris.instrument_imports():
+with atheris.instrument_imports(include=["mailer", "triage"]):
     from mailer import MailParseError, parse_mail
     from triage.rules import AttachedFile, PolicySettingsView, RequestContent, check_request
 
