@@ -187,3 +187,16 @@ def test_a_malformed_configuration_stops_the_cli_with_a_clear_message(
 def test_a_folder_given_as_the_configuration_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read configuration file"):
         load_config(tmp_path, environ={})
+
+
+def test_a_broken_encoded_word_in_the_sender_name_keeps_the_mail_readable() -> None:
+    """Found by atheris (scripts/fuzz_parse.py): '&' inside a base64 encoded-word made
+    the email package raise HeaderParseError out of parse_mail."""
+    raw = (
+        b"From: =?UTF-8?B?0JTQ&dC90LjRgSDQmtCw0YDQuNC80L7Qsg==?= <karimov.denis88@gmail.com>\r\n"
+        b"To: support@empldocs.ru\r\nSubject: test\r\nMessage-ID: <broken-word@x.ru>\r\n\r\n"
+        b"body\r\n"
+    )
+    mail = parse_mail(raw)
+    assert mail.sender.email == "karimov.denis88@gmail.com"
+    assert mail.sender.name.startswith("=?UTF-8?B?")
