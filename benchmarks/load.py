@@ -96,14 +96,16 @@ def run_burst(config: Config, dovecot: Dovecot, sink: SmtpSink, user: str, count
     db = work / f"load-{count}.sqlite3"
     env = poller_env(config, dovecot, user, sink, db)
     start = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "desk.cli", "poll"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    _pid, status, usage = os.wait4(process.pid, 0)
+    log = work / f"load-{count}.log"  # a file: a pipe nobody reads would fill and block
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "desk.cli", "poll"], cwd=ROOT, env=env,
+            stdout=subprocess.DEVNULL, stderr=out,
+        )  # fmt: skip
+        _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     if status != 0:
-        raise SystemExit(f"poll failed ({status}): {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+        raise SystemExit(f"poll failed ({status}): {log.read_text()[-2000:]}")
     with sqlite3.connect(db) as conn:
         outcomes = conn.execute(
             "SELECT count(*), count(DISTINCT source_key) FROM intake"
