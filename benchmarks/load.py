@@ -94,6 +94,8 @@ def run_burst(config: Config, dovecot: Dovecot, sink: SmtpSink, user: str, count
     append_s = time.perf_counter() - start
     sink.received.clear()
     db = work / f"load-{count}.sqlite3"
+    for old in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        old.unlink(missing_ok=True)  # a fresh store: the same Message-IDs as a last run
     env = poller_env(config, dovecot, user, sink, db)
     start = time.perf_counter()
     log = work / f"load-{count}.log"  # a file: a pipe nobody reads would fill and block
