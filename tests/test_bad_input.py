@@ -200,3 +200,22 @@ def test_a_broken_encoded_word_in_the_sender_name_keeps_the_mail_readable() -> N
     mail = parse_mail(raw)
     assert mail.sender.email == "karimov.denis88@gmail.com"
     assert mail.sender.name.startswith("=?UTF-8?B?")
+
+
+def test_a_corrupt_deflate_stream_in_a_zip_attachment_keeps_the_mail(tmp_path: Path) -> None:
+    """Found by atheris: zlib.error escaped list_zip and parse_mail, so the mail went to
+    quarantine instead of getting its ticket with the archive marked unreadable."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("log.txt", "ошибка при выгрузке\n" * 50)
+    data = bytearray(buffer.getvalue())
+    data[30 + len("log.txt")] = 0xFF  # first deflate block: reserved block type
+    listing = list_zip(bytes(data))
+    assert listing.problem.startswith("log.txt:") and "invalid block type" in listing.problem
+    config = with_work_dir(load_config(environ={}), tmp_path)
+    store = services.open_store(config)
+    result = services.intake_service(config, store, services.Models()).process(
+        mail_with(bytes(data), "logs.zip"), "corrupt-zip"
+    )
+    assert result.outcome == "escalate" and result.ticket_number
+    store.close()
