@@ -30,6 +30,7 @@ from mailer.compose import SAMPLE_CONTEXT, template_names
 from mailer.imap_watch import MailWatcher
 from triage import RequestClassifier, TicketStore, TriageError, evaluate, load_requests
 from triage.classify import CATEGORIES, INTENTS
+from triage.errors import StoreError
 
 log = logging.getLogger("triage")
 MAX_RETRY_DELAY = 900.0  # seconds; an unreachable mail server is retried at least this often
@@ -47,7 +48,7 @@ def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
             delay = interval
             try:
                 report, delivery = services.poll(config, store, models)
-            except MailerError as exc:
+            except (MailerError, StoreError) as exc:
                 if not args.watch:
                     raise
                 failures += 1
@@ -55,6 +56,8 @@ def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
                 log.error("poll failed (%d in a row), retrying in %.0f s: %s", failures, delay, exc)
             else:
                 failures = 0
+                if report.busy_by:
+                    print(f"skipped: another poller holds the mailbox ({report.busy_by})")
                 sent = len(delivery.sent) if delivery else 0
                 print(
                     f"polled: {len(report.new)} new, {len(report.results)} seen, {sent} mail sent"

@@ -44,6 +44,8 @@ class DemoSettings:
 class PollSettings:
     interval: float = field(default=60.0, metadata={"min": 1.0})
     send_after_poll: bool = True
+    # One poller per mailbox: a poll holds a lease in the store, renewed while it runs.
+    lease_seconds: float = field(default=300.0, metadata={"min": 5.0})
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,10 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
             raise ConfigError(f"configuration file not found: {path}") from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path} is not UTF-8 text: {exc}") from exc
+        except OSError as exc:
+            raise ConfigError(f"cannot read configuration file {path}: {exc}") from exc
     unknown = sorted(set(data) - set(SECTIONS))
     if unknown:
         raise ConfigError(f"unknown section [{unknown[0]}]; expected one of: {', '.join(SECTIONS)}")

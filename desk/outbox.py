@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from desk.failpoints import failpoint
 from mailer import DeliveryError, PermanentDeliveryError, Transport
 from triage import TicketStore
 
@@ -41,9 +42,12 @@ def deliver_pending(
     report = DeliveryReport()
     for mail in store.pending_mail(uncertain=retry_uncertain):
         name = f"{mail.id:06d}-{mail.kind}"
-        store.mark_mail_sending(mail)
+        if not store.mark_mail_sending(mail, uncertain=retry_uncertain):
+            log.info("outbox %s already taken by another sender", mail.id)
+            continue
         try:
             where = transport.deliver(mail.raw, mail.sender, [mail.recipient], name)
+            failpoint("after_smtp")
         except PermanentDeliveryError as exc:
             store.mark_mail_failed(mail, str(exc), permanent=True)
             report.failed[mail.message_id] = str(exc)

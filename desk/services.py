@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -12,6 +13,7 @@ from desk.actions import close_ticket
 from desk.config import Config
 from desk.feedback import FeedbackLinks
 from desk.intake import IntakeService
+from desk.lease import MailboxLease
 from desk.outbox import DeliveryReport, deliver_pending
 from desk.poller import PollReport, poll_once
 from faq_index import (
@@ -36,6 +38,7 @@ from triage import (
     LabelledRequest,
     ModelError,
     RequestClassifier,
+    StoreError,
     TicketStore,
     evaluate,
     load_requests,
@@ -281,12 +284,28 @@ def send_outbox(
     return deliver_pending(store, transport or make_transport(config.smtp), retry_uncertain)
 
 
+def mailbox_lease(config: Config, store: TicketStore) -> MailboxLease:
+    imap = config.imap
+    name = f"poll:{imap.username}@{imap.host}:{imap.port}/{imap.folder}"
+    return MailboxLease(store, name, config.poll.lease_seconds)
+
+
 def poll(
     config: Config, store: TicketStore, models: Models
 ) -> tuple[PollReport, DeliveryReport | None]:
-    report = poll_once(config.imap, intake_service(config, store, models))
-    report.closed = close_quiet_tickets(config, store)
-    delivery = send_outbox(config, store) if config.poll.send_after_poll else None
+    """One poll under the mailbox lease; skipped when another poller holds it."""
+    lease = mailbox_lease(config, store)
+    holder = lease.acquire()
+    if holder is not None:
+        log.info("%s is held by another poller (%s); skipping this poll", lease.name, holder)
+        return PollReport(busy_by=holder), None
+    try:
+        report = poll_once(config.imap, intake_service(config, store, models), lease.keep_alive)
+        report.closed = close_quiet_tickets(config, store)
+        delivery = send_outbox(config, store) if config.poll.send_after_poll else None
+    finally:
+        with contextlib.suppress(StoreError):  # an unreleased lease still expires
+            lease.release()
     return report, delivery
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from mailer.filetypes import sniff_type
@@ -51,7 +52,9 @@ def list_zip(content: bytes) -> ArchiveListing:
         try:
             with archive.open(info) as member:
                 head = member.read(SNIFF_BYTES)
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as exc:
+        # zlib.error: a corrupt deflate stream (found by atheris, scripts/fuzz_parse.py)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError,
+                zlib.error) as exc:  # fmt: skip
             members.append(ArchiveMember(info.filename, "application/octet-stream", info.file_size))
             problem = f"{info.filename}: {exc}"
             return ArchiveListing(tuple(members), problem)

@@ -8,6 +8,7 @@ MailParseError, so the caller can keep the raw mail instead of losing it.
 from __future__ import annotations
 
 import email
+import email.errors
 import email.header
 import email.policy
 import email.utils
@@ -41,7 +42,8 @@ def parse_mail(raw: bytes) -> ParsedMail:
         return _build(msg, raw_sha256)
     except MailParseError:
         raise
-    except (LookupError, ValueError, TypeError, AttributeError, IndexError) as exc:
+    except (LookupError, ValueError, TypeError, AttributeError, IndexError,
+            email.errors.MessageError) as exc:  # fmt: skip
         raise MailParseError(f"{type(exc).__name__}: {exc}") from exc
 
 
@@ -99,8 +101,12 @@ def _raw_text(value: str) -> str:
 
 
 def _decode_words(value: str) -> str:
+    try:
+        decoded = email.header.decode_header(value)
+    except email.errors.HeaderParseError:  # a broken encoded-word (found by atheris)
+        return value
     parts = []
-    for chunk, charset in email.header.decode_header(value):
+    for chunk, charset in decoded:
         if isinstance(chunk, bytes):
             parts.append(_decode_bytes(chunk, charset))
         else:

@@ -271,6 +271,22 @@ def _ticket_assignee_merge(db: Database) -> None:
     )
 
 
+@migrations(name="0013_poller_leases")
+def _poller_leases(db: Database) -> None:
+    """One row per mailbox: which poller process may process it, and until when."""
+    _run(
+        db,
+        """
+        CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            acquired_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     """Statement by statement: executescript() would commit the migration's transaction.
 

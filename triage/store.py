@@ -119,10 +119,10 @@ class TicketStore:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = Database(path)
+            db.execute("PRAGMA busy_timeout=5000")  # first: two processes may open at once
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA busy_timeout=5000")
-            migrations.apply(db)
+            _migrate(db)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open ticket store {path}: {exc}") from exc
         return cls(db, ticket_prefix)
@@ -759,9 +759,17 @@ class TicketStore:
         )
         return [_outbox_mail(row) for row in rows]
 
-    def mark_mail_sending(self, mail: OutboxMail) -> None:
+    def mark_mail_sending(self, mail: OutboxMail, uncertain: bool = False) -> bool:
+        """Claim a pending mail for one delivery attempt; False if another process
+        claimed (or sent) it since it was listed, so two senders never both send it."""
+        at = now_iso()
+        sql = "UPDATE outbox SET sending_since = ? WHERE id = ? AND status = 'pending' AND "
         with self.transaction():
-            self.db.table("outbox").update(mail.id, {"sending_since": now_iso()})
+            if uncertain:
+                cursor = self.db.execute(sql + "sending_since <= ?", [at, mail.id, at])
+            else:
+                cursor = self.db.execute(sql + "sending_since IS NULL", [at, mail.id])
+        return cursor.rowcount == 1
 
     def uncertain_mail(self) -> list[OutboxMail]:
         rows = self.db.query(
@@ -986,6 +994,59 @@ class TicketStore:
                 [ticket_id],
             )
         )
+
+    # -- leases ---------------------------------------------------------------------
+
+    def acquire_lease(
+        self, name: str, holder: str, expires_at: str, now: str, stale_holder: str | None = None
+    ) -> str:
+        """Take the lease ``name`` for ``holder`` until ``expires_at`` if it is free,
+        expired (before ``now``), already ours, or held by ``stale_holder`` (a process
+        the caller knows is dead). One statement, so two processes cannot both win.
+        Returns the holder afterwards: ``holder`` if taken, else who has it."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO leases (name, holder, acquired_at, expires_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, "
+                "acquired_at = CASE WHEN leases.holder = excluded.holder "
+                "THEN leases.acquired_at ELSE excluded.acquired_at END, "
+                "expires_at = excluded.expires_at "
+                "WHERE leases.holder = excluded.holder OR leases.expires_at <= ? "
+                "OR leases.holder = ?",
+                [name, holder, now, expires_at, now, stale_holder or ""],
+            )
+        return str(self.lease(name)["holder"])
+
+    def renew_lease(self, name: str, holder: str, expires_at: str) -> bool:
+        """Extend our lease; False if it is no longer ours (it expired and was taken)."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ?",
+                [expires_at, name, holder],
+            )
+        return cursor.rowcount == 1
+
+    def release_lease(self, name: str, holder: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM leases WHERE name = ? AND holder = ?", [name, holder])
+
+    def lease(self, name: str) -> dict[str, Any]:
+        rows = list(self.db.query("SELECT * FROM leases WHERE name = ?", [name]))
+        return rows[0] if rows else {}
+
+
+def _migrate(db: Database) -> None:
+    """Apply pending migrations holding the write lock, so that two processes opening
+    a new store at the same moment do not both create the same tables."""
+    if not migrations.pending(db):
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)  # re-reads what is pending, now under the lock
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
 
 
 def _client(row: dict[str, Any]) -> Client:

@@ -8,10 +8,12 @@ from triage.rules._base import AttachedFile, Finding, PolicySettingsView, Reques
 
 ALLOWED = frozenset({"image/png", "image/jpeg", "image/gif", "image/tiff"})
 ARCHIVES = frozenset({"application/zip", "application/vnd.rar"})
+# Word endings are bounded ({0,12}): an unbounded \w* before \s+ backtracks over a long
+# run of letters at every start position (quadratic; found by tests/test_rules_fuzz.py).
 _PROMISE = re.compile(
-    r"(скрин\w*|снимок|снимки|фото\w*|картинк\w*)\s+(во|в)\s+вложени|"
+    r"(скрин\w{0,12}|снимок|снимки|фото\w{0,12}|картинк\w{0,12})\s+(во|в)\s+вложени|"
     r"во\s+вложени\w*|прилага\w*|прикладыва\w*|приложил\w*|прикрепил\w*|прикрепля\w*|"
-    r"см\.?\s+скрин|скрин\w*\s+ниже|attached|see (the )?screenshot",
+    r"см\.?\s+скрин|скрин\w{0,12}\s+ниже|attached|see (the )?screenshot",
     re.IGNORECASE,
 )
 
