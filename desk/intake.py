@@ -222,20 +222,7 @@ class IntakeService:
 
     def release(self, quarantine_id: int) -> IntakeResult:
         """Process a quarantined mail as a person's mail (P16: a false positive)."""
-        entry = self.store.quarantine_entry(quarantine_id)
-        if entry["released_at"]:
-            return IntakeResult(str(entry["source_key"]), "already_processed")
-        try:
-            parse_mail(entry["raw"])
-        except MailParseError as exc:
-            with self.store.transaction():
-                self.store.update_quarantine_reason(quarantine_id, f"unparseable: {exc}")
-            return IntakeResult(str(entry["source_key"]), "quarantined", detail=str(exc))
-        result = self.process(entry["raw"], f"release:{quarantine_id}", released=True)
-        if result.outcome != "quarantined":
-            with self.store.transaction():
-                self.store.mark_released(quarantine_id, result.ticket_number)
-        return result
+        return self._from_quarantine(quarantine_id, released=True)
 
     def reprocess(self, quarantine_id: int) -> IntakeResult:
         """Run a quarantined mail through the whole desk again, every check included
@@ -244,6 +231,14 @@ class IntakeService:
         The raw bytes stay in quarantine untouched. A mail that still cannot be parsed
         keeps its entry with the new reason; otherwise the entry is closed and the mail
         has its outcome now (a new quarantine entry if it turns out spam or machine mail).
+        """
+        return self._from_quarantine(quarantine_id, released=False)
+
+    def _from_quarantine(self, quarantine_id: int, released: bool) -> IntakeResult:
+        """Process a quarantined mail again: vouched for (``released``) or fully checked.
+
+        A released mail that is quarantined again keeps its entry open; a reprocessed
+        one closes it either way (any new verdict has an entry of its own).
         """
         entry = self.store.quarantine_entry(quarantine_id)
         if entry["released_at"]:
@@ -254,9 +249,11 @@ class IntakeService:
             with self.store.transaction():
                 self.store.update_quarantine_reason(quarantine_id, f"unparseable: {exc}")
             return IntakeResult(str(entry["source_key"]), "quarantined", detail=str(exc))
-        result = self.process(entry["raw"], f"reprocess:{quarantine_id}")
-        with self.store.transaction():
-            self.store.mark_released(quarantine_id, result.ticket_number)
+        prefix = "release" if released else "reprocess"
+        result = self.process(entry["raw"], f"{prefix}:{quarantine_id}", released=released)
+        if not released or result.outcome != "quarantined":
+            with self.store.transaction():
+                self.store.mark_released(quarantine_id, result.ticket_number)
         return result
 
     def _process_parsed(

@@ -78,18 +78,14 @@ class QueryCache:
 
     def prime(self, texts: Sequence[str], batch: int = 32) -> int:
         """Embed the texts not cached yet; returns how many were embedded."""
-        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        for start in range(0, len(todo), batch):
-            chunk = todo[start : start + batch]
-            for text, vector in zip(chunk, self.inner.queries(chunk), strict=True):
-                self._vectors[text] = vector
-        return len(todo)
+        before = len(self._vectors)
+        unique = list(dict.fromkeys(texts))
+        for start in range(0, len(unique), batch):
+            embed_queries_with_cache(self.inner, unique[start : start + batch], self._vectors)
+        return len(self._vectors) - before
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
-        missing = [t for t in texts if t not in self._vectors]
-        if missing:
-            self.prime(missing)
-        return np.vstack([self._vectors[t] for t in texts]).astype(np.float32)
+        return embed_queries_with_cache(self.inner, texts, self._vectors)
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.passages(texts)
