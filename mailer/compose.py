@@ -14,12 +14,12 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
+from mailer import mime_writer
 from mailer.errors import MailerError
 from mailer.html_body import text_to_html
 from mailer.message import Address
@@ -48,30 +48,28 @@ class OutgoingMail:
     language: str = "ru"
 
     def to_bytes(self, date: datetime | None = None) -> bytes:
-        """multipart/alternative: the text and its HTML rendering (mailer.html_body)."""
-        msg = EmailMessage(policy=email.policy.SMTP)
-        msg["From"] = self.sender.formatted()
-        msg["To"] = self.recipient.formatted()
-        msg["Subject"] = self.subject
-        msg["Date"] = email.utils.format_datetime(date or datetime.now().astimezone())
-        msg["Message-ID"] = self.message_id
+        """multipart/alternative: the text and its HTML rendering (mailer.html_body),
+        written by ``mailer.mime_writer``."""
+        headers = [
+            mime_writer.address("From", self.sender),
+            mime_writer.address("To", self.recipient),
+            mime_writer.unstructured("Subject", self.subject),
+            "Date: " + email.utils.format_datetime(date or datetime.now().astimezone()),
+            mime_writer.fold("Message-ID", [self.message_id]),
+        ]
         if self.in_reply_to:
-            msg["In-Reply-To"] = self.in_reply_to
+            headers.append(mime_writer.fold("In-Reply-To", [self.in_reply_to]))
         if self.references:
-            msg["References"] = " ".join(self.references)
-        msg["Auto-Submitted"] = "auto-replied"
-        msg["X-Auto-Response-Suppress"] = "All"
-        msg["Precedence"] = "auto_reply"
-        msg["X-Loop"] = self.loop_marker
-        msg["Content-Language"] = self.language
-        msg.set_content(self.text, charset="utf-8", cte="quoted-printable")
-        msg.add_alternative(
-            text_to_html(self.text, self.language),
-            subtype="html",
-            charset="utf-8",
-            cte="quoted-printable",
-        )
-        return msg.as_bytes()
+            headers.append(mime_writer.fold("References", self.references))
+        headers += [
+            "Auto-Submitted: auto-replied",
+            "X-Auto-Response-Suppress: All",
+            "Precedence: auto_reply",
+            mime_writer.fold("X-Loop", [self.loop_marker]),
+            mime_writer.fold("Content-Language", [self.language]),
+        ]
+        html = text_to_html(self.text, self.language)
+        return mime_writer.alternative_mail(headers, self.text, html)
 
 
 class TemplateRenderer:
