@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from triage import TicketNotFoundError, TicketStore
+from triage import StoreError, TicketNotFoundError, TicketStore
 from triage.store import STATUS_NEW, STATUS_OPEN
 
 
@@ -78,3 +78,49 @@ def test_feedback_is_recorded_per_ticket_and_validated(store: TicketStore) -> No
         store.record_feedback(ticket.id, "great", None, "link", [])
     with pytest.raises(StoreError):
         store.record_feedback(ticket.id, "not_helpful", "meh", "link", [])
+
+
+# Every lookup intake makes for one mail, with the plan SQLite chooses for it.
+_PER_MAIL_LOOKUPS = [
+    ("SELECT 1 FROM intake WHERE source_key = ?", ["k"]),
+    ("SELECT 1 FROM messages WHERE message_id = ?", ["<m@x>"]),
+    ("SELECT ticket_id FROM outbox WHERE message_id = ?", ["<m@x>"]),
+    ("SELECT count(*) FROM outbox WHERE recipient = ? AND created_at >= ?", ["a@x", "2026"]),
+    ("SELECT count(*) FROM outbox WHERE ticket_id = ? AND created_at >= ?", [1, "2026"]),
+    ("SELECT 1 FROM bounces WHERE address = ? AND permanent = 1 AND at >= ?", ["a@x", "2026"]),
+    ("SELECT id FROM quarantine WHERE source_key = ?", ["k"]),
+    ("SELECT * FROM clients WHERE inn = ?", ["7701234567"]),
+    ("SELECT * FROM tickets WHERE status = ? AND updated_at < ?", ["answered", "2026"]),
+    ("SELECT * FROM messages WHERE ticket_id = ?", [1]),
+    ("SELECT * FROM decisions WHERE ticket_id = ?", [1]),
+]
+
+
+def test_per_mail_lookups_use_an_index(store: TicketStore) -> None:
+    """A lookup that scans a table costs time in proportion to the store's age."""
+    for sql, params in _PER_MAIL_LOOKUPS:
+        plan = " ".join(
+            str(row[3]) for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        )
+        assert "USING" in plan and "SCAN" not in plan, f"{sql}: {plan}"
+
+
+def test_a_write_batch_commits_once_and_a_failed_part_rolls_back_alone(
+    store: TicketStore,
+) -> None:
+    with store.write_batch():
+        kept = store.create_ticket("Первый", "a@example.ru", "")
+        with pytest.raises(RuntimeError), store.transaction():
+            store.create_ticket("Второй", "b@example.ru", "")
+            raise RuntimeError("this mail fails")
+        assert not store.db.execute("SELECT 1 FROM tickets WHERE subject = 'Второй'").fetchall()
+        assert store.db.conn.in_transaction  # nothing committed yet
+    assert not store.db.conn.in_transaction
+    assert [t.number for t in store.list_tickets()] == [kept.number]
+
+
+def test_a_write_batch_that_fails_leaves_nothing(store: TicketStore) -> None:
+    with pytest.raises(StoreError), store.write_batch():
+        store.create_ticket("Первый", "a@example.ru", "")
+        store.set_classification(10**6, "other", "other", "test")  # no such ticket
+    assert store.list_tickets() == []

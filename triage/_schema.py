@@ -287,6 +287,23 @@ def _poller_leases(db: Database) -> None:
     )
 
 
+@migrations(name="0014_lookup_indexes")
+def _lookup_indexes(db: Database) -> None:
+    """Indexes for lookups every mail or poll makes (they scanned whole tables): the
+    automatic-mail limit per ticket, a quarantined source, quiet answered tickets."""
+    _run(
+        db,
+        """
+        CREATE INDEX outbox_ticket ON outbox(ticket_id, created_at);
+        CREATE INDEX decisions_ticket ON decisions(ticket_id);
+        CREATE INDEX secrets_ticket ON secrets(ticket_id);
+        CREATE INDEX quarantine_source ON quarantine(source_key);
+        CREATE INDEX tickets_status ON tickets(status, updated_at);
+        CREATE INDEX events_kind ON events(kind)
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     """Statement by statement: executescript() would commit the migration's transaction.
 

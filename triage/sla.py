@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -79,6 +79,11 @@ def _holidays(year: int) -> holidays.HolidayBase:
     return calendar
 
 
+@lru_cache(maxsize=4096)
+def _workday(day: date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
 class BusinessClock:
     """Adds working time to a moment, skipping nights, weekends and public holidays."""
 
@@ -88,8 +93,7 @@ class BusinessClock:
         self.end = time.fromisoformat(settings.workday_end)
 
     def is_workday(self, moment: datetime) -> bool:
-        day = moment.date()
-        return day.weekday() < 5 and day not in _holidays(day.year)
+        return _workday(moment.date())
 
     def add(self, moment: datetime, hours: float) -> datetime:
         current = moment.astimezone(self.zone)

@@ -108,6 +108,13 @@ class OutboxMail:
     attempts: int
 
 
+def _sql_value(value: Any) -> Any:
+    """A Python value as SQLite stores it: containers as JSON text."""
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False, default=repr)
+    return value
+
+
 class TicketStore:
     def __init__(self, db: Database, ticket_prefix: str = "WA") -> None:
         self.db = db
@@ -158,11 +165,60 @@ class TicketStore:
         except sqlite3.Error as exc:
             raise StoreError(f"ticket store write failed: {exc}") from exc
 
-    def _insert(self, table: str, record: dict[str, Any]) -> int:
-        row_id = self.db.table(table).insert(record).last_rowid
-        if row_id is None:
+    @contextmanager
+    def write_batch(self) -> Iterator[None]:
+        """One transaction around several writes that each use ``transaction()``.
+
+        One commit, so one fsync, for all of them; each inner transaction becomes
+        a savepoint, so one that fails rolls back alone. The write lock is taken
+        at the start (BEGIN IMMEDIATE): a concurrent writer waits for the batch
+        instead of failing half-way through it.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"ticket store busy or failing: {exc}") from exc
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.rollback()
+            raise StoreError(f"ticket store write failed: {exc}") from exc
+
+    # Rows are written with plain SQL: sqlite-utils' insert and update read the
+    # table's schema and open a savepoint on every call, which was most of the
+    # time a mail spent in the store.
+    def _insert(self, table: str, record: dict[str, Any], replace: bool = False) -> int:
+        columns = ", ".join(f'"{column}"' for column in record)
+        marks = ", ".join("?" for _ in record)
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        cursor = self.db.conn.execute(
+            f'{verb} INTO "{table}" ({columns}) VALUES ({marks})',
+            [_sql_value(value) for value in record.values()],
+        )
+        if cursor.lastrowid is None:
             raise StoreError(f"insert into {table} returned no row id")
-        return int(row_id)
+        return int(cursor.lastrowid)
+
+    def _update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
+        """Set ``values`` on the row whose ``id`` is ``row_id``; the row must exist."""
+        assignments = ", ".join(f'"{column}" = ?' for column in values)
+        cursor = self.db.conn.execute(
+            f'UPDATE "{table}" SET {assignments} WHERE id = ?',
+            [*(_sql_value(value) for value in values.values()), row_id],
+        )
+        if cursor.rowcount == 0:
+            raise StoreError(f"no row {row_id} in {table}")
 
     # -- tickets ---------------------------------------------------------------
 
@@ -180,7 +236,7 @@ class TicketStore:
             },
         )
         number = f"{self.ticket_prefix}-{row_id:06d}"
-        self.db.table("tickets").update(row_id, {"number": number})
+        self._update("tickets", row_id, {"number": number})
         self.record_event(row_id, "ticket_created", {"number": number})
         return self.ticket(number)
 
@@ -225,13 +281,13 @@ class TicketStore:
         current = self.ticket_by_id(ticket_id).status
         if current == status:
             return
-        self.db.table("tickets").update(ticket_id, {"status": status, "updated_at": now_iso()})
+        self._update("tickets", ticket_id, {"status": status, "updated_at": now_iso()})
         self.record_event(
             ticket_id, "status_changed", {"from": current, "to": status, "reason": reason}
         )
 
     def set_classification(self, ticket_id: int, category: str, intent: str, by: str) -> None:
-        self.db.table("tickets").update(ticket_id, {"category": category, "intent": intent})
+        self._update("tickets", ticket_id, {"category": category, "intent": intent})
         self.record_event(
             ticket_id, "classified", {"category": category, "intent": intent, "by": by}
         )
@@ -366,7 +422,7 @@ class TicketStore:
     def close_ticket(self, ticket_id: int, by: str) -> int:
         """Close and purge the ticket's credentials (P9); returns how many were purged."""
         purged = self.db.execute("DELETE FROM secrets WHERE ticket_id = ?", [ticket_id]).rowcount
-        self.db.table("tickets").update(ticket_id, {"closed_at": now_iso()})
+        self._update("tickets", ticket_id, {"closed_at": now_iso()})
         self.record_event(ticket_id, "secrets_purged", {"count": purged, "by": by})
         self.set_status(ticket_id, STATUS_CLOSED, f"closed by {by}")
         return int(purged)
@@ -405,7 +461,7 @@ class TicketStore:
             row_id = self._insert("clients", {**record, "created_at": now_iso()})
         else:
             row_id = existing.id
-            self.db.table("clients").update(row_id, record)
+            self._update("clients", row_id, record)
         return dataclasses.replace(client, id=row_id)
 
     def clients(self) -> list[Client]:
@@ -427,7 +483,8 @@ class TicketStore:
     def set_sla(
         self, ticket_id: int, assignment: SlaAssignment, first: str, resolution: str
     ) -> None:
-        self.db.table("tickets").update(
+        self._update(
+            "tickets",
             ticket_id,
             {
                 "client_id": assignment.client.id if assignment.client else None,
@@ -444,11 +501,12 @@ class TicketStore:
         )
 
     def pause_sla(self, ticket_id: int, at: str) -> None:
-        self.db.table("tickets").update(ticket_id, {"sla_paused_at": at})
+        self._update("tickets", ticket_id, {"sla_paused_at": at})
         self.record_event(ticket_id, "sla_paused", {"at": at})
 
     def resume_sla(self, ticket_id: int, first: str | None, resolution: str | None) -> None:
-        self.db.table("tickets").update(
+        self._update(
+            "tickets",
             ticket_id,
             {"sla_paused_at": None, "first_response_due": first, "resolution_due": resolution},
         )
@@ -480,7 +538,8 @@ class TicketStore:
         }
         row_id = self._insert("messages", record)
         for attachment in attachments:
-            self.db.table("attachments").insert(
+            self._insert(
+                "attachments",
                 {
                     "message_id": row_id,
                     "filename": attachment.filename,
@@ -490,7 +549,7 @@ class TicketStore:
                     "sha256": attachment.sha256,
                     "inline": int(attachment.inline),
                     "members": json.dumps([list(m) for m in attachment.members]),
-                }
+                },
             )
         self.record_event(
             ticket_id,
@@ -524,13 +583,14 @@ class TicketStore:
         ]
 
     def record_event(self, ticket_id: int | None, kind: str, detail: dict[str, Any]) -> None:
-        self.db.table("events").insert(
+        self._insert(
+            "events",
             {
                 "ticket_id": ticket_id,
                 "at": now_iso(),
                 "kind": kind,
                 "detail": json.dumps(detail, ensure_ascii=False),
-            }
+            },
         )
 
     def events(self, ticket_id: int) -> list[dict[str, Any]]:
@@ -546,7 +606,8 @@ class TicketStore:
         reasons: list[dict[str, Any]],
         findings: list[dict[str, Any]] | None = None,
     ) -> None:
-        self.db.table("decisions").insert(
+        self._insert(
+            "decisions",
             {
                 "ticket_id": ticket_id,
                 "message_id": message_row_id,
@@ -554,7 +615,7 @@ class TicketStore:
                 "reasons": json.dumps(reasons, ensure_ascii=False),
                 "findings": json.dumps(findings or [], ensure_ascii=False),
                 "created_at": now_iso(),
-            }
+            },
         )
         self.record_event(ticket_id, "decision", {"outcome": outcome})
 
@@ -573,13 +634,14 @@ class TicketStore:
         if reason is not None and reason not in FEEDBACK_REASONS:
             raise StoreError(f"unknown feedback reason {reason!r}")
         detail = {"verdict": verdict, "reason": reason, "via": via, "links": links}
-        self.db.table("events").insert(
+        self._insert(
+            "events",
             {
                 "ticket_id": ticket_id,
                 "at": at or now_iso(),
                 "kind": "feedback",
                 "detail": json.dumps(detail, ensure_ascii=False),
-            }
+            },
         )
 
     def feedback(self) -> list[dict[str, Any]]:
@@ -655,7 +717,8 @@ class TicketStore:
     def mark_source_processed(
         self, source_key: str, message_id: str | None, outcome: str, ticket_id: int | None
     ) -> None:
-        self.db.table("intake").insert(
+        self._insert(
+            "intake",
             {
                 "source_key": source_key,
                 "message_id": message_id,
@@ -694,13 +757,13 @@ class TicketStore:
         return row
 
     def update_quarantine_reason(self, quarantine_id: int, reason: str) -> None:
-        self.db.table("quarantine").update(quarantine_id, {"reason": reason})
+        self._update("quarantine", quarantine_id, {"reason": reason})
         self.record_event(
             None, "quarantine_retried", {"quarantine_id": quarantine_id, "reason": reason}
         )
 
     def mark_released(self, quarantine_id: int, ticket_number: str | None) -> None:
-        self.db.table("quarantine").update(quarantine_id, {"released_at": now_iso()})
+        self._update("quarantine", quarantine_id, {"released_at": now_iso()})
         ticket = self.find_ticket_number(ticket_number) if ticket_number else None
         self.record_event(
             ticket.id if ticket else None, "released", {"quarantine_id": quarantine_id}
@@ -789,7 +852,8 @@ class TicketStore:
     def mark_mail_sent(self, mail: OutboxMail, delivered_to: str) -> None:
         at = now_iso()
         with self.transaction():
-            self.db.table("outbox").update(
+            self._update(
+                "outbox",
                 mail.id,
                 {
                     "status": "sent",
@@ -805,7 +869,7 @@ class TicketStore:
             )
             ticket = self.ticket_by_id(mail.ticket_id)
             if mail.kind in ACKNOWLEDGING_KINDS and ticket.acknowledged_at is None:
-                self.db.table("tickets").update(mail.ticket_id, {"acknowledged_at": at})
+                self._update("tickets", mail.ticket_id, {"acknowledged_at": at})
                 self.record_event(mail.ticket_id, "acknowledged", {"outbox_id": mail.id})
 
     def mark_mail_failed(
@@ -814,7 +878,8 @@ class TicketStore:
         """A failed attempt: permanent failures stay on the ticket; temporary ones wait
         until ``retry_at`` (exponential backoff chosen by the sender)."""
         with self.transaction():
-            self.db.table("outbox").update(
+            self._update(
+                "outbox",
                 mail.id,
                 {
                     "status": "failed" if permanent else "pending",
@@ -837,8 +902,8 @@ class TicketStore:
         existing = self.user(username)
         with self.transaction():
             if existing is not None:
-                self.db.table("users").update(
-                    existing["id"], {"password_hash": password_hash, "role": role}
+                self._update(
+                    "users", existing["id"], {"password_hash": password_hash, "role": role}
                 )
                 return int(existing["id"])
             return self._insert(
@@ -860,18 +925,19 @@ class TicketStore:
 
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         with self.transaction():
-            self.db.table("users").update(user_id, {"password_hash": password_hash})
+            self._update("users", user_id, {"password_hash": password_hash})
 
     def create_session(self, token_hash: str, user_id: int, expires_at: str) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM sessions WHERE expires_at < ?", [now_iso()])
-            self.db.table("sessions").insert(
+            self._insert(
+                "sessions",
                 {
                     "token_hash": token_hash,
                     "user_id": user_id,
                     "created_at": now_iso(),
                     "expires_at": expires_at,
-                }
+                },
             )
 
     def session_user(self, token_hash: str) -> dict[str, Any] | None:
@@ -893,9 +959,7 @@ class TicketStore:
         """Give a ticket to an agent (None: back to the common queue)."""
         current = self.ticket_by_id(ticket_id).assignee
         with self.transaction():
-            self.db.table("tickets").update(
-                ticket_id, {"assignee": assignee, "updated_at": now_iso()}
-            )
+            self._update("tickets", ticket_id, {"assignee": assignee, "updated_at": now_iso()})
             self.record_event(ticket_id, "reassigned", {"from": current, "to": assignee, "by": by})
 
     def merge_tickets(self, duplicate_id: int, target_id: int, by: str) -> None:
@@ -919,8 +983,8 @@ class TicketStore:
                     f"UPDATE {table} SET ticket_id = ? WHERE ticket_id = ?",
                     [target_id, duplicate_id],
                 )
-            self.db.table("tickets").update(
-                duplicate_id, {"merged_into": target_id, "updated_at": now_iso()}
+            self._update(
+                "tickets", duplicate_id, {"merged_into": target_id, "updated_at": now_iso()}
             )
             self.record_event(duplicate_id, "merged_into", {"ticket": target.number, "by": by})
             self.record_event(target_id, "merged_from", {"ticket": duplicate.number, "by": by})
