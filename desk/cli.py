@@ -43,11 +43,12 @@ def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
     interval = args.interval or config.poll.interval
     failures = 0
     watcher = MailWatcher(config.imap)
+    pool = services.prepare_pool(config, models)
     try:
         while True:
             delay = interval
             try:
-                report, delivery = services.poll(config, store, models)
+                report, delivery = services.poll(config, store, models, pool)
             except (MailerError, StoreError) as exc:
                 if not args.watch:
                     raise
@@ -73,6 +74,7 @@ def _cmd_poll(config: Config, args: argparse.Namespace) -> int:
             else:
                 _wait_for_mail(watcher, delay)
     finally:
+        pool.close()
         store.close()
 
 

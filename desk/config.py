@@ -46,6 +46,10 @@ class PollSettings:
     send_after_poll: bool = True
     # One poller per mailbox: a poll holds a lease in the store, renewed while it runs.
     lease_seconds: float = field(default=300.0, metadata={"min": 5.0})
+    # A burst is parsed and looked up by worker processes (0: one per core; 1: none),
+    # once a fetched batch holds at least `parallel_from` mails.
+    workers: int = field(default=0, metadata={"min": 0, "max": 64})
+    parallel_from: int = field(default=40, metadata={"min": 1})
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,15 @@ from datetime import datetime
 from typing import Any
 
 from desk.feedback import VIA_MAIL, FeedbackLinks, apply_feedback, detect_verdict
+from desk.prepare import (
+    Evaluated,
+    PreparedMail,
+    Preparer,
+    attached_files,
+    attachment_records,
+    first_mail_content,
+    question_text,
+)
 from desk.replies import ReplyWriter, Thread
 from faq_index import DocsAnswerer, Lookup, SearchHit
 from mailer import (
@@ -33,7 +42,6 @@ from mailer import (
 )
 from mailer.dsn import Bounce, parse_dsn
 from triage import (
-    AttachmentRecord,
     AttachmentVault,
     Decision,
     DecisionSettings,
@@ -51,7 +59,7 @@ from triage import (
 )
 from triage.clock import utc_now
 from triage.credentials import Secret, SecretBox, mask_credentials
-from triage.rules import AttachedFile, PolicySettingsView, RequestContent, check_request
+from triage.rules import PolicySettingsView, RequestContent, check_request
 from triage.settings import LimitSettings, SlaSettings
 from triage.sla import BASIC, BusinessClock, Client, assign_plan, deadlines
 from triage.store import (
@@ -124,15 +132,6 @@ def _utc_now() -> datetime:
     return utc_now()
 
 
-def question_text(mail: ParsedMail) -> str:
-    """Subject and what the customer wrote now (no quoted thread, no signature)."""
-    return f"{mail.subject}\n{mail.new_text}"
-
-
-def _attached(records: list[AttachmentRecord]) -> tuple[AttachedFile, ...]:
-    return tuple(AttachedFile(a.filename, a.real_type, a.size, a.members) for a in records)
-
-
 class IntakeService:
     def __init__(
         self,
@@ -160,6 +159,7 @@ class IntakeService:
         self.secret_box = secret_box or SecretBox("")
         self.clock = BusinessClock(self.sla)
         self.classifier = classifier
+        self.preparer = Preparer(docs, classifier, desk, policy, k=max(5, decision.max_links))
         self.replies = ReplyWriter(store, desk, limits or LimitSettings(), renderer)
 
     def process(self, raw: bytes, source_key: str, released: bool = False) -> IntakeResult:
@@ -167,12 +167,21 @@ class IntakeService:
         spam and machine-mail verdicts are not applied."""
         if self.store.source_processed(source_key):
             return IntakeResult(source_key, "already_processed")
+        prepared = self.preparer.prepare([(raw, source_key)], released, evaluate=False)[0]
+        return self.process_prepared(prepared, released)
+
+    def process_prepared(self, prepared: PreparedMail, released: bool = False) -> IntakeResult:
+        """The store half of intake for a mail parsed (and perhaps evaluated) ahead:
+        thread, decide, store and queue the reply, in one transaction."""
+        raw, source_key = prepared.raw, prepared.source_key
+        if self.store.source_processed(source_key):
+            return IntakeResult(source_key, "already_processed")
+        if prepared.mail is None:
+            return self._quarantine(raw, source_key, f"unparseable: {prepared.parse_error}")
         try:
-            mail = parse_mail(raw)
-        except MailParseError as exc:
-            return self._quarantine(raw, source_key, f"unparseable: {exc}")
-        try:
-            return self._process_parsed(mail, raw, source_key, released)
+            return self._process_parsed(
+                prepared.mail, raw, source_key, released, prepared.evaluated
+            )
         except MailParseError as exc:
             return self._quarantine(raw, source_key, f"unparseable: {exc}")
         except StoreError:
@@ -257,7 +266,12 @@ class IntakeService:
         return result
 
     def _process_parsed(
-        self, mail: ParsedMail, raw: bytes, source_key: str, released: bool = False
+        self,
+        mail: ParsedMail,
+        raw: bytes,
+        source_key: str,
+        released: bool = False,
+        evaluated: Evaluated | None = None,
     ) -> IntakeResult:
         if self.store.message_known(mail.message_id):
             with self.store.transaction():
@@ -277,7 +291,7 @@ class IntakeService:
                 return self._quarantine(
                     raw, source_key, f"spam (score {verdict.score:g}): {reasons}"
                 )
-        assessment = self.assess(mail, released)
+        assessment = self.assess(mail, released, evaluated)
         ticket, evidence, decision = assessment.ticket, assessment.evidence, assessment.decision
         prediction, lookup = evidence.prediction, assessment.lookup
         if decision.outcome is Outcome.IGNORE:
@@ -331,8 +345,13 @@ class IntakeService:
             source_key, "record", ticket.number, mail.sender.email, mail.subject, why=why
         )
 
-    def assess(self, mail: ParsedMail, released: bool = False) -> Assessment:
-        """Everything the desk would conclude about this mail; reads the store, writes nothing."""
+    def assess(
+        self, mail: ParsedMail, released: bool = False, evaluated: Evaluated | None = None
+    ) -> Assessment:
+        """Everything the desk would conclude about this mail; reads the store, writes nothing.
+
+        ``evaluated``: the question's lookup and prediction, computed ahead (by
+        ``desk.prepare``); used only if the mail opens a new ticket."""
         ticket, matched_by, foreign = self._thread(mail)
         automatic = (
             ()
@@ -344,11 +363,14 @@ class IntakeService:
         lookup = Lookup([], None, None)
         prediction = None
         if ticket is None and not automatic:
-            question = question_text(mail)
-            if self.docs is not None:
-                lookup = self.docs.lookup(question, k=max(5, self.decision_settings.max_links))
-            if self.classifier is not None:
-                prediction = self.classifier.predict([question])[0]
+            if evaluated is None:
+                evaluated = self.preparer.evaluate([question_text(mail)])[0]
+            lookup = evaluated.lookup or lookup
+            prediction = evaluated.prediction
+        if ticket is None and evaluated is not None and evaluated.findings is not None:
+            findings = evaluated.findings
+        else:
+            findings = tuple(check_request(self._content(mail, ticket), self.policy))
         evidence = Evidence(
             ticket_number=ticket.number if ticket else None,
             matched_by=matched_by,
@@ -359,7 +381,7 @@ class IntakeService:
             answer_probability=lookup.probability,
             probability_threshold=lookup.threshold,
             retrieval_signals=lookup.signals,
-            findings=tuple(check_request(self._content(mail, ticket), self.policy)),
+            findings=findings,
             ticket_status=ticket.status if ticket else None,
             foreign_ticket=foreign.number if foreign else None,
         )
@@ -367,16 +389,12 @@ class IntakeService:
 
     def _content(self, mail: ParsedMail, ticket: Ticket | None) -> RequestContent:
         """The customer's side of the thread, this mail included, for the policy rules."""
-        texts: list[str] = []
-        attachments: list[AttachmentRecord] = []
-        subject = mail.subject
-        if ticket is not None:
-            subject = ticket.subject
-            for message in self.store.messages(ticket.id):
-                texts.append(split_reply(message["body_text"]).new_text)
-            attachments = self.store.ticket_attachments(ticket.id)
+        if ticket is None:
+            return first_mail_content(mail)
+        texts = [split_reply(m["body_text"]).new_text for m in self.store.messages(ticket.id)]
         texts.append(mail.new_text)
-        return RequestContent(subject, tuple(texts), _attached(attachments + _records(mail)))
+        records = self.store.ticket_attachments(ticket.id) + attachment_records(mail)
+        return RequestContent(ticket.subject, (*texts,), attached_files(records))
 
     def _thread(self, mail: ParsedMail) -> tuple[Ticket | None, str, Ticket | None]:
         """The ticket this mail continues, how it was found, and a ticket it named but may
@@ -425,7 +443,7 @@ class IntakeService:
                 if reason.code == "foreign_thread":
                     self.store.link_tickets(ticket, str(reason.data["ticket"]), mail.sender.email)
         message, secrets = _masked_message(mail, source_key)
-        message_row = self.store.add_message(ticket.id, message, _records(mail))
+        message_row = self.store.add_message(ticket.id, message, attachment_records(mail))
         if secrets:
             self.store.record_event(
                 ticket.id,
@@ -574,21 +592,6 @@ def _masked_message(mail: ParsedMail, source_key: str) -> tuple[NewMessage, list
         raw_sha256=mail.raw_sha256,
     )
     return message, secrets
-
-
-def _records(mail: ParsedMail) -> list[AttachmentRecord]:
-    return [
-        AttachmentRecord(
-            a.filename,
-            a.declared_type,
-            a.real_type,
-            a.size,
-            a.sha256,
-            a.inline,
-            tuple((m.name, m.real_type) for m in a.members),
-        )
-        for a in mail.attachments
-    ]
 
 
 def _link_context(hits: tuple[SearchHit, ...]) -> list[dict[str, str]]:

@@ -8,11 +8,13 @@ source key) just moves it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from desk.failpoints import failpoint
 from desk.intake import IntakeResult, IntakeService
+from desk.workers import PreparePool
 from mailer import ImapMailbox, ImapSettings
 
 log = logging.getLogger(__name__)
@@ -38,36 +40,51 @@ def poll_once(
     settings: ImapSettings,
     intake: IntakeService,
     keep_alive: Callable[[], None] | None = None,
+    pool: PreparePool | None = None,
 ) -> PollReport:
-    """``keep_alive`` is called before each mail (it renews the poller's lease and
-    raises if the lease was lost, which stops the poll before the mail is touched)."""
+    """Fetch, process and move every mail in the inbox.
+
+    ``keep_alive`` is called before each mail (it renews the poller's lease and
+    raises if the lease was lost, which stops the poll before the mail is touched).
+    ``pool`` parses and looks up a burst in worker processes, a few chunks ahead;
+    this process threads, decides and stores the mail in order, ``batch_size``
+    mails to a commit, and moves mail out of the inbox only once committed.
+    """
     report = PollReport()
     with ImapMailbox(settings) as mailbox:
         mailbox.ensure_folder(settings.processed_folder)
         uidvalidity = mailbox.uidvalidity()
-        done: list[str] = []
-        for fetched in mailbox.fetch_all():
-            failpoint("after_fetch")
+        uids: dict[str, str] = {}
+
+        def fetched() -> Iterator[tuple[bytes, str]]:
+            for mail in mailbox.fetch_all():
+                failpoint("after_fetch")
+                key = source_key(settings, uidvalidity, mail.uid)
+                if mail.complete:
+                    uids[key] = mail.uid
+                    yield mail.raw, key
+                    continue
+                if keep_alive is not None:
+                    keep_alive()
+                mailbox.ensure_folder(settings.oversized_folder)
+                report.results.append(intake.process_oversized(mail.raw, mail.size, key))
+                mailbox.move([mail.uid], settings.oversized_folder)
+
+        if pool is not None:
+            prepared = pool.stream(fetched())
+        else:
+            prepared = (p for item in fetched() for p in intake.preparer.prepare([item]))
+        while group := list(islice(prepared, settings.batch_size)):
             if keep_alive is not None:
                 keep_alive()
-            key = source_key(settings, uidvalidity, fetched.uid)
-            if not fetched.complete:
-                mailbox.ensure_folder(settings.oversized_folder)
-                result = intake.process_oversized(fetched.raw, fetched.size, key)
-                report.results.append(result)
-                mailbox.move([fetched.uid], settings.oversized_folder)
-                continue
-            result = intake.process(fetched.raw, key)
+            with intake.store.write_batch():  # one commit for the group
+                results = [intake.process_prepared(item) for item in group]
             failpoint("after_commit")
-            report.results.append(result)
-            done.append(fetched.uid)
-            log.info("%s -> %s %s", fetched.uid, result.outcome, result.ticket_number or "")
-            if len(done) >= settings.batch_size:
-                failpoint("before_move")
-                mailbox.move(done, settings.processed_folder)
-                report.moved += len(done)
-                done = []
-        failpoint("before_move")
-        mailbox.move(done, settings.processed_folder)
-        report.moved += len(done)
+            done = [uids.pop(item.source_key) for item in group]
+            for uid, result in zip(done, results, strict=True):
+                log.info("%s -> %s %s", uid, result.outcome, result.ticket_number or "")
+            report.results.extend(results)
+            failpoint("before_move")
+            mailbox.move(done, settings.processed_folder)
+            report.moved += len(done)
     return report

@@ -16,6 +16,8 @@ from desk.intake import IntakeService
 from desk.lease import MailboxLease
 from desk.outbox import DeliveryReport, deliver_pending
 from desk.poller import PollReport, poll_once
+from desk.prepare import Preparer
+from desk.workers import PreparePool, worker_count
 from faq_index import (
     Crawler,
     CrawlReport,
@@ -290,8 +292,25 @@ def mailbox_lease(config: Config, store: TicketStore) -> MailboxLease:
     return MailboxLease(store, name, config.poll.lease_seconds)
 
 
+def prepare_pool(config: Config, models: Models) -> PreparePool:
+    """Worker processes for bursts of mail (``poll.workers``), started on first need."""
+    workers = worker_count(config.poll.workers)
+    return PreparePool(config, preparer(config, models), workers, config.poll.parallel_from)
+
+
+def preparer(config: Config, models: Models) -> Preparer:
+    """The store-free first half of intake, over the loaded models."""
+    return Preparer(
+        docs_answerer(models),
+        models.classifier,
+        config.desk,
+        policy_view(config, models.index),
+        k=max(5, config.decision.max_links),
+    )
+
+
 def poll(
-    config: Config, store: TicketStore, models: Models
+    config: Config, store: TicketStore, models: Models, pool: PreparePool | None = None
 ) -> tuple[PollReport, DeliveryReport | None]:
     """One poll under the mailbox lease; skipped when another poller holds it."""
     lease = mailbox_lease(config, store)
@@ -300,7 +319,8 @@ def poll(
         log.info("%s is held by another poller (%s); skipping this poll", lease.name, holder)
         return PollReport(busy_by=holder), None
     try:
-        report = poll_once(config.imap, intake_service(config, store, models), lease.keep_alive)
+        intake = intake_service(config, store, models)
+        report = poll_once(config.imap, intake, lease.keep_alive, pool)
         report.closed = close_quiet_tickets(config, store)
         delivery = send_outbox(config, store) if config.poll.send_after_poll else None
     finally:

@@ -29,7 +29,8 @@ from typing import Any
 
 from desk import actions
 from desk.config import DATA_DIR, Config
-from desk.intake import IntakeService, question_text
+from desk.intake import IntakeService
+from desk.prepare import question_text
 from desk.services import close_quiet_tickets, send_outbox
 from faq_index.semantic import QueryCache
 from mailer import parse_mail

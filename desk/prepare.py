@@ -1,0 +1,153 @@
+"""The first, store-free half of intake: parse a mail and look its question up.
+
+Parsing, the documentation lookup and the classifier read only the mail and the
+loaded models, never the ticket store, so a burst of mail can be prepared in
+parallel (``desk.workers``) while one process threads, decides and commits in
+order. The lookup and the prediction are computed ahead only for a mail that
+looks like a new request: no ticket tag in the subject, no reference to
+earlier mail, not machine-written. For any other mail they are left out and
+intake computes them itself if the mail does turn out to open a ticket, so
+preparing ahead never changes an outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from faq_index import DocsAnswerer, Lookup
+from mailer import MailParseError, ParsedMail, automatic_reasons, parse_mail, spam_verdict
+from triage import AttachmentRecord, DeskSettings, RequestClassifier, find_ticket_number
+from triage.classify import Prediction
+from triage.rules import AttachedFile, Finding, PolicySettingsView, RequestContent, check_request
+
+log = logging.getLogger(__name__)
+
+
+def question_text(mail: ParsedMail) -> str:
+    """Subject and what the customer wrote now (no quoted thread, no signature)."""
+    return f"{mail.subject}\n{mail.new_text}"
+
+
+def attachment_records(mail: ParsedMail) -> list[AttachmentRecord]:
+    """The mail's attachments as the store records them."""
+    return [
+        AttachmentRecord(
+            a.filename,
+            a.declared_type,
+            a.real_type,
+            a.size,
+            a.sha256,
+            a.inline,
+            tuple((m.name, m.real_type) for m in a.members),
+        )
+        for a in mail.attachments
+    ]
+
+
+def attached_files(records: list[AttachmentRecord]) -> tuple[AttachedFile, ...]:
+    """Attachment records as the policy rules read them."""
+    return tuple(AttachedFile(a.filename, a.real_type, a.size, a.members) for a in records)
+
+
+def first_mail_content(mail: ParsedMail) -> RequestContent:
+    """What the policy rules read of a request that opens a ticket: this mail alone."""
+    return RequestContent(mail.subject, (mail.new_text,), attached_files(attachment_records(mail)))
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """The store-free evidence about a mail's question, computed ahead."""
+
+    lookup: Lookup | None  # None: no documentation index is loaded
+    prediction: Prediction | None  # None: no classifier is loaded
+    findings: tuple[Finding, ...] | None = None  # the policy checks, if the mail opens a ticket
+
+
+@dataclass(frozen=True)
+class PreparedMail:
+    raw: bytes
+    source_key: str
+    mail: ParsedMail | None  # None: the mail could not be parsed (see parse_error)
+    parse_error: str = ""
+    evaluated: Evaluated | None = None  # None: not computed ahead
+
+
+class Preparer:
+    """Parses mail and evaluates the questions of mail that looks like a new request."""
+
+    def __init__(
+        self,
+        docs: DocsAnswerer | None,
+        classifier: RequestClassifier | None,
+        desk: DeskSettings,
+        policy: PolicySettingsView,
+        k: int = 5,
+    ) -> None:
+        self.docs = docs
+        self.classifier = classifier
+        self.desk = desk
+        self.policy = policy
+        self.k = k
+
+    def evaluate(self, questions: Sequence[str]) -> list[Evaluated]:
+        """Lookup and prediction for each question (the classifier reads them as one batch)."""
+        lookups: list[Lookup | None] = [
+            self.docs.lookup(q, k=self.k) if self.docs is not None else None for q in questions
+        ]
+        predictions: list[Prediction | None] = (
+            list(self.classifier.predict(questions))
+            if self.classifier is not None and questions
+            else [None] * len(questions)
+        )
+        return [Evaluated(lk, p) for lk, p in zip(lookups, predictions, strict=True)]
+
+    def prepare(
+        self, items: Sequence[tuple[bytes, str]], released: bool = False, evaluate: bool = True
+    ) -> list[PreparedMail]:
+        """Parse every ``(raw, source_key)`` and (``evaluate``) evaluate the likely new
+        requests among them.
+
+        Never raises for a bad mail: a parse failure is kept in ``parse_error`` and
+        any failure of the evaluation leaves ``evaluated`` out, so intake repeats it
+        and handles the error the way it handles any other.
+        """
+        prepared: list[PreparedMail] = []
+        for raw, key in items:
+            try:
+                prepared.append(PreparedMail(raw, key, parse_mail(raw)))
+            except MailParseError as exc:
+                prepared.append(PreparedMail(raw, key, None, str(exc)))
+        wanted = [
+            n
+            for n, item in enumerate(prepared)
+            if evaluate and item.mail is not None and self._looks_new(item.mail, released)
+        ]
+        if not wanted:
+            return prepared
+        mails = [prepared[n].mail for n in wanted]
+        try:
+            evaluated = self.evaluate([question_text(mail) for mail in mails if mail])
+            findings = [
+                tuple(check_request(first_mail_content(m), self.policy)) for m in mails if m
+            ]
+        except Exception:  # intake repeats the work and quarantines the mail that fails
+            log.debug("evaluation ahead failed; intake will repeat it", exc_info=True)
+            return prepared
+        for n, value, checks in zip(wanted, evaluated, findings, strict=True):
+            item = prepared[n]
+            value = Evaluated(value.lookup, value.prediction, checks)
+            prepared[n] = PreparedMail(item.raw, item.source_key, item.mail, "", value)
+        return prepared
+
+    def _looks_new(self, mail: ParsedMail, released: bool) -> bool:
+        if find_ticket_number(mail.subject, self.desk.ticket_prefix) is not None:
+            return False
+        if mail.thread_ids():
+            return False
+        if released:
+            return True
+        if spam_verdict(mail).is_spam:
+            return False
+        return not automatic_reasons(mail, self.desk.message_id_domain, self.desk.support_address)
