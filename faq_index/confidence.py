@@ -62,19 +62,17 @@ CV_REPEATS = 5  # held-out predictions for the threshold: the mean of 5 shuffled
 TOP_SECTIONS = 5  # term coverage and top overlap look at this many sections
 
 
-def _top_two(scores: np.ndarray) -> tuple[int, float, float]:
-    if len(scores) < 2:
-        return 0, float(scores.max(initial=0.0)), 0.0
-    first, second = np.argpartition(-scores, 1)[:2]
-    if scores[second] > scores[first]:
-        first, second = second, first
-    return int(first), float(scores[first]), float(scores[second])
+def _top(scores: np.ndarray, k: int = TOP_SECTIONS) -> np.ndarray:
+    """The indices of the ``k`` best scores, best first (ties: lower index first)."""
+    best = np.arange(len(scores)) if len(scores) <= k else np.argpartition(-scores, k - 1)[:k]
+    return best[np.lexsort((best, -scores[best]))]
 
 
-def _top_set(scores: np.ndarray, k: int) -> np.ndarray:
-    if len(scores) <= k:
-        return np.arange(len(scores))
-    return np.argpartition(-scores, k)[:k]
+def _top_two(top: np.ndarray, scores: np.ndarray) -> tuple[int, float, float]:
+    if len(top) == 0:
+        return 0, 0.0, 0.0
+    second = float(scores[top[1]]) if len(top) > 1 else 0.0
+    return int(top[0]), float(scores[top[0]]), second
 
 
 def _term_signals(index: DocIndex, query: str, top: np.ndarray) -> tuple[float, float]:
@@ -103,9 +101,10 @@ def signals(index: DocIndex, query: str, scores: QueryScores) -> dict[str, float
     """The signals of one search, by name (a superset of any model's inputs)."""
     fused = scores.fused
     spread = float(fused.std()) or 1.0
-    top_index, fused_top, fused_second = _top_two(fused)
-    lex_index, lex_top, lex_second = _top_two(scores.lexical)
-    unknown, coverage = _term_signals(index, query, _top_set(fused, TOP_SECTIONS))
+    fused_best, lexical_best = _top(fused), _top(scores.lexical)
+    top_index, fused_top, fused_second = _top_two(fused_best, fused)
+    lex_index, lex_top, lex_second = _top_two(lexical_best, scores.lexical)
+    unknown, coverage = _term_signals(index, query, fused_best)
     values = {
         "fused_top": (fused_top - float(fused.mean())) / spread,
         "fused_margin": (fused_top - fused_second) / spread,
@@ -126,14 +125,14 @@ def signals(index: DocIndex, query: str, scores: QueryScores) -> dict[str, float
     }
     if scores.semantic is not None:
         semantic = scores.semantic
-        sem_index, sem_top, sem_second = _top_two(semantic)
+        semantic_best = _top(semantic)
+        sem_index, sem_top, sem_second = _top_two(semantic_best, semantic)
         values["semantic_top"] = sem_top
         values["semantic_margin"] = sem_top - sem_second
         values["semantic_margin_z"] = (sem_top - sem_second) / (float(semantic.std()) or 1.0)
         values["agree"] = float(sem_index == lex_index == top_index)
-        lexical_top = set(_top_set(scores.lexical, TOP_SECTIONS).tolist())
-        semantic_top = set(_top_set(semantic, TOP_SECTIONS).tolist())
-        values["top_overlap"] = len(lexical_top & semantic_top) / TOP_SECTIONS
+        overlap = np.intersect1d(lexical_best, semantic_best)
+        values["top_overlap"] = len(overlap) / TOP_SECTIONS
         if scores.query_vector is not None and index.vectors is not None:
             heading = index.vectors[top_index, 0]
             values["heading_similarity"] = float(heading @ scores.query_vector)

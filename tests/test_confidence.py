@@ -11,7 +11,7 @@ import pytest
 from desk import services
 from desk.cli import main
 from desk.config import Config
-from faq_index import DocIndex
+from faq_index import DocIndex, IndexSettings, Section
 from faq_index.confidence import (
     BASE_FEATURES,
     FEATURES,
@@ -152,3 +152,21 @@ def test_lookup_reasons_carry_the_model_inputs(indexed_config: Config) -> None:
     lookup = docs.lookup("Не приходит SMS с кодом, что делать?")
     assert lookup.probability is not None and 0.0 < lookup.probability < 1.0
     assert set(lookup.signals) == set(models.confidence.features)
+
+
+def test_lexical_only_signals_leave_the_semantic_ones_at_zero() -> None:
+    sections = [
+        Section("https://d.test/a/", "", "Вход", "Вход", "", "Как войти в кабинет по паролю."),
+        Section("https://d.test/a/", "sms", "Не приходит SMS", "Вход", "",
+                "Если SMS с кодом не приходит, проверьте номер телефона."),
+    ]  # fmt: skip
+    index = DocIndex.build(sections, IndexSettings())
+    question = "не приходит SMS с кодом, а интеграция с Битриксом есть?"
+    scores = index.scores(question)
+    values = signals(index, question, scores)
+    assert scores.semantic is None and scores.query_vector is None
+    assert values["heading_similarity"] == values["top_overlap"] == 0.0
+    assert values["opening_section"] == 0.0  # the SMS section, not the page opening
+    # "интеграц", "битрикс" are unknown; the SMS section holds "приход", "sms", "код".
+    assert values["unknown_terms"] == pytest.approx(2 / 5)
+    assert values["term_coverage"] == pytest.approx(3 / 5)
