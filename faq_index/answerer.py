@@ -24,11 +24,14 @@ class DocsAnswerer:
     def lookup(self, question: str, k: int = 5) -> Lookup:
         scores = self.index.scores(question)
         hits = self.index.hits(scores, k)
-        if self.confidence is None or not hits:
-            return Lookup(hits, None, None, signals(scores) if hits else {})
+        if not hits:
+            return Lookup(hits, None, None, {})
+        values = signals(self.index, question, scores)
+        if self.confidence is None:
+            return Lookup(hits, None, None, values)
         return Lookup(
             hits,
-            self.confidence.probability(scores),
+            self.confidence.probability(values),
             self.confidence.threshold,
-            signals(scores),
+            self.confidence.inputs(values),
         )

@@ -18,7 +18,7 @@ import bm25s
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from faq_index.confidence import ConfidenceModel
+from faq_index.confidence import ConfidenceModel, signals
 from faq_index.errors import FaqIndexError
 from faq_index.extract import Section
 from faq_index.index import DocIndex, QueryScores, section_document
@@ -221,7 +221,7 @@ def evaluate_retrieval(
         for question in questions:
             scores = index.scores(question.question)
             top = int(np.argmax(scores.fused))
-            probabilities.append(confidence.probability(scores))
+            probabilities.append(confidence.probability(signals(index, question.question, scores)))
             correct.append(
                 question.answerable and is_correct(index.sections[top].link, question.answers)
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from faq_index.confidence import ConfidenceModel, fit_confidence
+from faq_index.confidence import ConfidenceModel, fit_confidence, signals
 from faq_index.evaluate import LabelledQuestion, is_correct
 from faq_index.index import FITTED_NAME, DocIndex, QueryScores, fuse
 
@@ -73,7 +74,7 @@ def fit_index(
         grid["lexical"] = _mrr(index, [s.lexical for s in raw], dev)
     tuned = index.with_fusion(*best) if index.semantic else index
     final = [
-        QueryScores(s.lexical, s.semantic, fuse(s.lexical, s.semantic, *best), s.query_terms)
+        dataclasses.replace(s, fused=fuse(s.lexical, s.semantic, *best))
         if s.semantic is not None
         else s
         for s in raw
@@ -84,7 +85,8 @@ def fit_index(
         correct.append(
             question.answerable and is_correct(tuned.sections[top].link, question.answers)
         )
-    confidence = fit_confidence(final, correct, target_precision, index.semantic)
+    rows = [signals(tuned, q.question, s) for q, s in zip(dev, final, strict=True)]
+    confidence = fit_confidence(rows, correct, target_precision, index.semantic)
     return FitReport(best[0], best[1], max(grid.values()), grid, confidence)
 
 

@@ -77,6 +77,9 @@ class QueryScores:
     semantic: np.ndarray | None
     fused: np.ndarray
     query_terms: int
+    # The query's embedding (None lexical-only): the confidence compares it with the top
+    # section's heading alone.
+    query_vector: np.ndarray | None = None
 
 
 def public_url(url: str, crawl_root: str, public_base: str) -> str:
@@ -300,7 +303,7 @@ class DocIndex:
             per_field["word"]
         ) + self.settings.char_weight * _zscore(per_field["char"])
         terms = len(analyze(prepared))
-        semantic = None
+        semantic = query_vector = None
         if self.semantic and self.vectors is not None and self.embedder is not None:
             head = (prepared or query)[: self.settings.semantic_query_chars]
             query_vector = self.embedder.queries([head])[0]
@@ -308,7 +311,7 @@ class DocIndex:
         fused = lexical if semantic is None else fuse(lexical, semantic, *self.fusion)
         if terms == 0 and semantic is None:
             fused = np.zeros_like(fused)
-        return QueryScores(lexical, semantic, fused, terms)
+        return QueryScores(lexical, semantic, fused, terms, query_vector)
 
     def semantic_query(self, query: str) -> str:
         """The part of a question that ``scores`` embeds."""

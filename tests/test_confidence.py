@@ -1,0 +1,172 @@
+"""The answer confidence on the real index of the bundled snapshot: signals, fit, eval."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desk import services
+from desk.cli import main
+from desk.config import Config
+from faq_index import DocIndex, IndexSettings, Section
+from faq_index.confidence import (
+    BASE_FEATURES,
+    FEATURES,
+    ConfidenceModel,
+    fit_confidence,
+    held_out_probabilities,
+    signals,
+    threshold_for_precision,
+)
+from faq_index.errors import IndexStoreError
+from faq_index.evaluate import is_correct, load_questions
+
+
+@pytest.fixture(scope="module")
+def index(indexed_config: Config) -> DocIndex:
+    loaded = services.load_index(indexed_config)
+    assert loaded is not None
+    return loaded
+
+
+def test_signals_hold_the_inputs_of_the_current_and_the_first_model(index: DocIndex) -> None:
+    question = "Как восстановить пароль от личного кабинета?"
+    values = signals(index, question, index.scores(question))
+    assert set(FEATURES) | set(BASE_FEATURES) <= set(values)
+    assert all(np.isfinite(v) for v in values.values())
+
+
+def test_words_the_documentation_never_uses_are_unknown_and_uncovered(index: DocIndex) -> None:
+    question = "бронтозавры квазаров"
+    values = signals(index, question, index.scores(question))
+    assert values["unknown_terms"] == 1.0
+    assert values["term_coverage"] == 0.0
+
+
+def test_term_coverage_counts_the_query_stems_of_the_best_top_section(index: DocIndex) -> None:
+    question = "Не приходит SMS с кодом"
+    scores = index.scores(question)
+    values = signals(index, question, scores)
+    assert values["unknown_terms"] == 0.0
+    # "приходит", "sms", "кодом": every stem is in the section that answers it.
+    assert values["term_coverage"] == 1.0
+
+
+def test_a_question_worded_as_a_faq_heading_matches_that_heading(index: DocIndex) -> None:
+    if not index.semantic:
+        pytest.skip(index.semantic_status)
+    question = "Где найти расчётный листок?"
+    scores = index.scores(question)
+    values = signals(index, question, scores)
+    top = index.sections[int(np.argmax(scores.fused))]
+    assert top.title == question
+    # The heading is embedded with its page title, so even the same words stay below 1.
+    assert values["heading_similarity"] > 0.9
+    assert values["opening_section"] == 0.0
+    unrelated = "бронтозавры квазаров"
+    other = signals(index, unrelated, index.scores(unrelated))
+    assert other["heading_similarity"] < values["heading_similarity"] - 0.05
+
+
+def test_threshold_is_the_lowest_probability_that_keeps_the_target() -> None:
+    probabilities = np.array([0.95, 0.9, 0.8, 0.7, 0.6, 0.5])
+    correct = np.array([1, 1, 1, 0, 1, 0])
+    assert threshold_for_precision(probabilities, correct, 0.95) == (0.8, 0.5)
+    assert threshold_for_precision(probabilities, correct, 0.75) == (0.6, 5 / 6)
+    assert threshold_for_precision(probabilities, np.zeros(6, int), 0.95) == (1.0, 0.0)
+
+
+def test_too_few_wrong_answers_cannot_fit_a_confidence() -> None:
+    with pytest.raises(IndexStoreError, match="too few"):
+        held_out_probabilities(np.ones((10, 2)), np.array([1] * 9 + [0]), 0.3)
+
+
+def _dev_signals(index: DocIndex, config: Config) -> tuple[list[dict[str, float]], list[bool]]:
+    rows, correct = [], []
+    for question in load_questions(config.index.questions):
+        if question.split != "dev":
+            continue
+        scores = index.scores(question.question)
+        top = index.sections[int(np.argmax(scores.fused))]
+        rows.append(signals(index, question.question, scores))
+        correct.append(question.answerable and is_correct(top.link, question.answers))
+    return rows, correct
+
+
+def test_the_fitted_confidence_ranks_right_answers_above_wrong_ones_on_dev(
+    index: DocIndex, indexed_config: Config, tmp_path: Path
+) -> None:
+    rows, correct = _dev_signals(index, indexed_config)
+    model = fit_confidence(rows, correct, 0.95, index.semantic)
+    assert model.features == FEATURES
+    assert 0.5 < model.threshold < 1.0 and model.dev_coverage > 0.05
+    model.save(tmp_path)
+    loaded = ConfidenceModel.load(tmp_path)
+    assert loaded == model
+    probabilities = np.array([loaded.probability(row) for row in rows])
+    labels = np.array(correct)
+    # Wrong tops (unanswerable questions included) get lower probabilities.
+    assert probabilities[labels].mean() > probabilities[~labels].mean() + 0.3
+    answered = probabilities >= loaded.threshold
+    assert labels[answered].mean() >= 0.95
+    assert set(loaded.inputs(rows[0])) == set(FEATURES)
+
+
+def test_a_confidence_fitted_on_the_first_signals_still_loads_and_predicts(
+    index: DocIndex, indexed_config: Config, tmp_path: Path
+) -> None:
+    rows, correct = _dev_signals(index, indexed_config)
+    old = fit_confidence(rows, correct, 0.95, index.semantic, features=BASE_FEATURES)
+    old.save(tmp_path)
+    loaded = ConfidenceModel.load(tmp_path)
+    assert loaded is not None and loaded.features == BASE_FEATURES
+    assert 0.0 < loaded.probability(rows[0]) < 1.0
+
+
+def test_eval_retrieval_reports_coverage_and_precision_of_confident_answers(
+    indexed_config: Config, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in (
+        ("INDEX_DIRECTORY", indexed_config.index.directory),
+        ("CRAWL_DIRECTORY", indexed_config.crawl.directory),
+    ):
+        monkeypatch.setenv(f"TRIAGE_{key}", str(value))
+    assert main(["eval", "retrieval", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    figures = report["confidence"]
+    assert report["split"] == "test" and report["answerable"] >= 150
+    assert 0.0 <= figures["coverage_at_95"] <= figures["coverage_at_90"] <= 1.0
+    assert figures["answered"] >= figures["correct_answers"] > 0
+    assert sum(row["questions"] for row in figures["reliability"]) == report["questions"]
+    fused = report["rankings"].get("fused", report["rankings"]["lexical"])
+    assert fused["hit_at_1"] >= figures["coverage_at_95"]
+
+
+def test_lookup_reasons_carry_the_model_inputs(indexed_config: Config) -> None:
+    models = services.load_models(indexed_config)
+    docs = services.docs_answerer(models)
+    assert docs is not None and models.confidence is not None
+    lookup = docs.lookup("Не приходит SMS с кодом, что делать?")
+    assert lookup.probability is not None and 0.0 < lookup.probability < 1.0
+    assert set(lookup.signals) == set(models.confidence.features)
+
+
+def test_lexical_only_signals_leave_the_semantic_ones_at_zero() -> None:
+    sections = [
+        Section("https://d.test/a/", "", "Вход", "Вход", "", "Как войти в кабинет по паролю."),
+        Section("https://d.test/a/", "sms", "Не приходит SMS", "Вход", "",
+                "Если SMS с кодом не приходит, проверьте номер телефона."),
+    ]  # fmt: skip
+    index = DocIndex.build(sections, IndexSettings())
+    question = "не приходит SMS с кодом, а интеграция с Битриксом есть?"
+    scores = index.scores(question)
+    values = signals(index, question, scores)
+    assert scores.semantic is None and scores.query_vector is None
+    assert values["heading_similarity"] == values["top_overlap"] == 0.0
+    assert values["opening_section"] == 0.0  # the SMS section, not the page opening
+    # "интеграц", "битрикс" are unknown; the SMS section holds "приход", "sms", "код".
+    assert values["unknown_terms"] == pytest.approx(2 / 5)
+    assert values["term_coverage"] == pytest.approx(3 / 5)
