@@ -62,10 +62,13 @@ def unstructured(name: str, value: str) -> str:
 
 
 def address(name: str, mailbox: Address) -> str:
-    """A header line for one address, its display name quoted or encoded as needed."""
-    if mailbox.name.isascii():
-        return fold(name, [email.utils.formataddr((mailbox.name, mailbox.email))])
-    return fold(name, [*encoded_words(mailbox.name), f"<{mailbox.email}>"])
+    """A header line for one address, its display name (whitespace runs made one space)
+    quoted or encoded as needed."""
+    display = " ".join(mailbox.name.split())
+    # One encoded word for the whole name, however long: parsers put a space between
+    # adjacent encoded words of a display name. Lines stay far under 998 characters.
+    phrase, _, angle = email.utils.formataddr((display, mailbox.email), "utf-8").rpartition(" <")
+    return fold(name, [phrase, f"<{angle}"] if phrase else [f"<{mailbox.email}>"])
 
 
 def fold(name: str, tokens: Sequence[str]) -> str:

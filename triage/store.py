@@ -202,7 +202,7 @@ class TicketStore:
         columns = ", ".join(f'"{column}"' for column in record)
         marks = ", ".join("?" for _ in record)
         verb = "INSERT OR REPLACE" if replace else "INSERT"
-        cursor = self.db.conn.execute(
+        cursor = self._write(
             f'{verb} INTO "{table}" ({columns}) VALUES ({marks})',
             [_sql_value(value) for value in record.values()],
         )
@@ -210,10 +210,18 @@ class TicketStore:
             raise StoreError(f"insert into {table} returned no row id")
         return int(cursor.lastrowid)
 
+    def _write(self, sql: str, params: list[Any]) -> sqlite3.Cursor:
+        """One statement, committed at once unless a transaction is open (the sqlite3
+        module would otherwise open one implicitly and hold the write lock)."""
+        if self.db.conn.in_transaction:
+            return self.db.conn.execute(sql, params)
+        with self.db.atomic():
+            return self.db.conn.execute(sql, params)
+
     def _update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
         """Set ``values`` on the row whose ``id`` is ``row_id``; the row must exist."""
         assignments = ", ".join(f'"{column}" = ?' for column in values)
-        cursor = self.db.conn.execute(
+        cursor = self._write(
             f'UPDATE "{table}" SET {assignments} WHERE id = ?',
             [*(_sql_value(value) for value in values.values()), row_id],
         )
