@@ -131,9 +131,7 @@ def bench_pipeline(config: object, work: Path, mails: int) -> dict[str, float]:
             start = time.perf_counter()
             stream = pool.stream((raw, f"burst:{n}") for n, raw in enumerate(raws))
             while group := list(islice(stream, run_cfg.imap.batch_size)):
-                with store.write_batch():
-                    for prepared in group:
-                        intake.process_prepared(prepared)
+                intake.process_batch(group)
             seconds = time.perf_counter() - start
         rows = store.db.execute(
             "SELECT count(*) FROM outbox o JOIN intake i ON i.ticket_id = o.ticket_id"

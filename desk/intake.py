@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import logging
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -165,10 +166,14 @@ class IntakeService:
     def process(self, raw: bytes, source_key: str, released: bool = False) -> IntakeResult:
         """Run one raw mail through the desk. ``released``: an agent vouched for it, so
         spam and machine-mail verdicts are not applied."""
-        if self.store.source_processed(source_key):
-            return IntakeResult(source_key, "already_processed")
         prepared = self.preparer.prepare([(raw, source_key)], released, evaluate=False)[0]
         return self.process_prepared(prepared, released)
+
+    def process_batch(self, batch: Sequence[PreparedMail]) -> list[IntakeResult]:
+        """Mails prepared ahead, in order, under one commit; each in a savepoint of its
+        own, so a mail that fails is quarantined without undoing the others."""
+        with self.store.write_batch():
+            return [self.process_prepared(prepared) for prepared in batch]
 
     def process_prepared(self, prepared: PreparedMail, released: bool = False) -> IntakeResult:
         """The store half of intake for a mail parsed (and perhaps evaluated) ahead:

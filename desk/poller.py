@@ -44,8 +44,9 @@ def poll_once(
 ) -> PollReport:
     """Fetch, process and move every mail in the inbox.
 
-    ``keep_alive`` is called before each mail (it renews the poller's lease and
-    raises if the lease was lost, which stops the poll before the mail is touched).
+    ``keep_alive`` is called before each batch and each oversized mail (it renews the
+    poller's lease and raises if the lease was lost, which stops the poll before the
+    mail is touched).
     ``pool`` parses and looks up a burst in worker processes, a few chunks ahead;
     this process threads, decides and stores the mail in order, ``batch_size``
     mails to a commit, and moves mail out of the inbox only once committed.
@@ -77,8 +78,7 @@ def poll_once(
         while group := list(islice(prepared, settings.batch_size)):
             if keep_alive is not None:
                 keep_alive()
-            with intake.store.write_batch():  # one commit for the group
-                results = [intake.process_prepared(item) for item in group]
+            results = intake.process_batch(group)
             failpoint("after_commit")
             done = [uids.pop(item.source_key) for item in group]
             for uid, result in zip(done, results, strict=True):

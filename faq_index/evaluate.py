@@ -71,6 +71,20 @@ class RankingMetrics:
     mrr_at_10: float
 
 
+def labelled_signals(
+    index: DocIndex, questions: Sequence[LabelledQuestion]
+) -> tuple[list[dict[str, float]], list[bool]]:
+    """Per question: the confidence signals of its search, and whether its top section
+    is a right answer (never, for an unanswerable question)."""
+    rows, correct = [], []
+    for question in questions:
+        scores = index.scores(question.question)
+        top = index.sections[int(np.argmax(scores.fused))]
+        rows.append(signals(index, question.question, scores))
+        correct.append(question.answerable and is_correct(top.link, question.answers))
+    return rows, correct
+
+
 def ranking_metrics(ranker: Ranker, questions: Sequence[LabelledQuestion]) -> RankingMetrics:
     answerable = [q for q in questions if q.answerable]
     hits1 = hits3 = reciprocal = 0.0
@@ -217,15 +231,9 @@ def evaluate_retrieval(
     rankings = {name: ranking_metrics(ranker, questions) for name, ranker in rankers.items()}
     figures = None
     if confidence is not None:
-        probabilities, correct, answerable = [], [], []
-        for question in questions:
-            scores = index.scores(question.question)
-            top = int(np.argmax(scores.fused))
-            probabilities.append(confidence.probability(signals(index, question.question, scores)))
-            correct.append(
-                question.answerable and is_correct(index.sections[top].link, question.answers)
-            )
-            answerable.append(question.answerable)
+        rows, correct = labelled_signals(index, questions)
+        probabilities = [confidence.probability(row) for row in rows]
+        answerable = [question.answerable for question in questions]
         figures = confidence_figures(
             np.array(probabilities), np.array(correct), np.array(answerable), confidence.threshold
         )

@@ -23,8 +23,8 @@ from sklearn.model_selection import StratifiedKFold
 
 from desk import services
 from desk.config import load_config
-from faq_index.confidence import BASE_FEATURES, FEATURES, REGULARISATION, signals
-from faq_index.evaluate import is_correct, load_questions
+from faq_index.confidence import BASE_FEATURES, FEATURES, REGULARISATION
+from faq_index.evaluate import labelled_signals, load_questions
 
 
 def coverage_at(
@@ -67,15 +67,9 @@ def main() -> int:
     if index is None:
         print("no index: run `triage crawl` and `triage index`", file=sys.stderr)
         return 1
-    rows, correct, answerable = [], [], 0
-    for question in load_questions(config.index.questions):
-        if question.split != "dev":
-            continue
-        scores = index.scores(question.question)
-        top = index.sections[int(np.argmax(scores.fused))]
-        rows.append(signals(index, question.question, scores))
-        correct.append(question.answerable and is_correct(top.link, question.answers))
-        answerable += question.answerable
+    dev = [q for q in load_questions(config.index.questions) if q.split == "dev"]
+    rows, correct = labelled_signals(index, dev)
+    answerable = sum(q.answerable for q in dev)
     labels = np.array(correct, dtype=int)
     print(f"dev: {len(rows)} questions, {answerable} answerable, top right for {labels.sum()}")
     # The first model was fitted with C 1.0.

@@ -78,9 +78,7 @@ def test_a_burst_through_workers_ends_as_one_mail_at_a_time(
     with services.prepare_pool(burst_config, models) as pool:
         stream = pool.stream((raw, f"burst:{n}") for n, raw in enumerate(raws))
         while group := list(islice(stream, 25)):
-            with burst.store.write_batch():
-                for prepared in group:
-                    burst.process_prepared(prepared)
+            burst.process_batch(group)
         assert pool.started  # the workers did the preparing
     expected, got = _outcomes(single.store), _outcomes(burst.store)
     assert len(expected) == len(raws)

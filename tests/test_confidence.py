@@ -22,7 +22,7 @@ from faq_index.confidence import (
     threshold_for_precision,
 )
 from faq_index.errors import IndexStoreError
-from faq_index.evaluate import is_correct, load_questions
+from faq_index.evaluate import labelled_signals, load_questions
 
 
 @pytest.fixture(scope="module")
@@ -85,15 +85,8 @@ def test_too_few_wrong_answers_cannot_fit_a_confidence() -> None:
 
 
 def _dev_signals(index: DocIndex, config: Config) -> tuple[list[dict[str, float]], list[bool]]:
-    rows, correct = [], []
-    for question in load_questions(config.index.questions):
-        if question.split != "dev":
-            continue
-        scores = index.scores(question.question)
-        top = index.sections[int(np.argmax(scores.fused))]
-        rows.append(signals(index, question.question, scores))
-        correct.append(question.answerable and is_correct(top.link, question.answers))
-    return rows, correct
+    dev = [q for q in load_questions(config.index.questions) if q.split == "dev"]
+    return labelled_signals(index, dev)
 
 
 def test_the_fitted_confidence_ranks_right_answers_above_wrong_ones_on_dev(
