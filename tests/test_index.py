@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from desk import services
 from desk.config import Config
 from faq_index import DocIndex, IndexSettings, Section
-from faq_index.index import load_embedding_cache
+from faq_index.index import SPLIT_PRODUCT_FROM, load_embedding_cache, top_k
 from faq_index.pdf import extract_pdf_sections
 from faq_index.semantic import load_embedder
 from tests.conftest import SNAPSHOT_DIR
@@ -92,3 +95,66 @@ def test_every_labelled_answer_link_exists_in_the_index_of_the_snapshot(
     answers = {a for q in load_questions(indexed_config.index.questions) for a in q.answers}
     missing = sorted(a for a in answers if a not in links and a not in pages)
     assert missing == []
+
+
+def test_query_terms_give_what_the_vectorizers_transform_gives(indexed_config: Config) -> None:
+    from faq_index.evaluate import load_questions
+    from faq_index.text import prepare_query
+
+    index = services.load_index(indexed_config, None, "lexical only for this test")
+    assert index is not None
+    questions = [q.question for q in load_questions(indexed_config.index.questions)]
+    for text in [*questions, "", "   ", "zzqx", "Ёлки, 1С:ЗУП 3.1!!"]:
+        query = prepare_query(text)
+        scores = index.lexical_scores(query)
+        for name, vectorizer in index.vectorizers.items():
+            vector = vectorizer.transform([query])
+            if name == "word":
+                vector.data[:] = 1.0
+            expected = (vector @ index.matrices[name]).toarray().ravel()
+            assert np.allclose(scores[name], expected, atol=1e-5), (name, text)
+
+
+@given(st.lists(st.integers(0, 4), min_size=0, max_size=40), st.integers(0, 45))
+def test_top_k_is_a_stable_full_sort_cut_to_k(values: list[int], k: int) -> None:
+    scores = np.array(values, dtype=np.float32) / 4
+    expected = np.argsort(-scores, kind="stable")[:k]
+    assert top_k(scores, k).tolist() == expected.tolist()
+
+
+def test_semantic_scores_are_the_better_of_heading_and_passage_at_any_size() -> None:
+    rng = np.random.default_rng(5)
+    words = ["пароль", "подпись", "отпуск", "сертификат", "увольнение", "импорт", "лицензия"]
+    for count in (3, SPLIT_PRODUCT_FROM + 7):  # one thread, and both halves on two
+        sections = [
+            Section(f"https://d.test/{n}/", f"s{n}", rng.choice(words), "Стр.", "", " ".join(
+                rng.choice(words, 6)))
+            for n in range(count)
+        ]  # fmt: skip
+        base = DocIndex.build(sections, IndexSettings())
+        vectors = rng.normal(size=(count, 2, 16)).astype(np.float32)
+        index = DocIndex(
+            sections, base.vectorizers, base.matrices, base.manifest, IndexSettings(), vectors
+        )
+        assert index.vectors is not None and index.vectors.shape == (count, 2, 16)
+        assert np.array_equal(index.vectors, vectors)
+        query = rng.normal(size=16).astype(np.float32)
+        expected = np.einsum("skd,d->sk", vectors, query).max(axis=1)
+        assert np.allclose(index._semantic_scores(query), expected, atol=1e-5)
+
+
+def test_the_embedded_part_of_a_question_is_cut_between_words_to_the_token_cap() -> None:
+    embedder, why = load_embedder(IndexSettings().semantic_model)
+    if embedder is None:
+        pytest.skip(why)
+    settings = dataclasses.replace(IndexSettings(), semantic_query_chars=400)
+    index = DocIndex.build(SECTIONS, settings, embedder=embedder, cache={})
+    short = "не могу зайти"
+    assert index.semantic_query(short) == short
+    # Latin look-alikes and digits: many more tokens than characters suggest.
+    dense = "Oшибкa 0x80090016 KeySet; CryptoPro CSP 5.0.12000 KC1, ГОСТ Р 34.10-2012 " * 4
+    head = index.semantic_query(dense)
+    assert embedder.query_tokens(head) <= settings.semantic_query_tokens
+    assert dense.startswith(head) and len(head.split()) >= 3
+    longer = " ".join(dense.split()[: len(head.split()) + 1])
+    assert embedder.query_tokens(longer) > embedder.query_tokens(head)
