@@ -73,9 +73,10 @@ def latencies(search: Callable[[str], object], queries: list[str]) -> dict[str, 
 
 
 def unique_copies(raws: list[bytes], count: int) -> list[bytes]:
-    """``count`` mails cycling through the samples, each with its own Message-ID and
-    sender (the same few senders would soon hit the limits on automatic replies, and
-    a burst without replies to write would flatter the pipeline)."""
+    """``count`` mails cycling through the samples, each with its own Message-ID,
+    sender and subject. The same few senders would soon hit the limits on automatic
+    replies, and a burst without replies to write would flatter the pipeline; the
+    same texts would be answered from the classifier's embedding cache."""
     copies = []
     for n in range(count):
         raw = raws[n % len(raws)]
@@ -89,8 +90,9 @@ def unique_copies(raws: list[bytes], count: int) -> list[bytes]:
             msg["From"] = email.utils.formataddr((name, f"{local}.{n}@{domain}"), "utf-8")
         subject = str(msg.get("Subject", ""))
         if "[WA-" in subject:  # replies would thread onto tickets of other copies
-            del msg["Subject"]
-            msg["Subject"] = f"Вопрос {n}"
+            subject = "Вопрос"
+        del msg["Subject"]
+        msg["Subject"] = f"{subject} (обращение {n})"
         copies.append(msg.as_bytes())
     return copies
 

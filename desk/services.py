@@ -105,6 +105,7 @@ def train_classifier(config: Config, force: bool = False) -> TrainingResult:
             "intent": config.classifier.semantic_weight_intent,
         },
         vector_cache=cache,
+        semantic_tokens=config.classifier.semantic_tokens,
     )
     scores = {head: report.macro_f1 for head, report in evaluate(model, test).items()}
     previous = None

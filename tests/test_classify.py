@@ -12,6 +12,8 @@ from desk.cli import main
 from desk.config import load_config
 from faq_index.semantic import (
     Embedder,
+    clip_to_tokens,
+    content_key,
     embed_queries_with_cache,
     load_embedder,
     load_vector_cache,
@@ -119,6 +121,23 @@ def test_semantic_heads_round_trip_and_fall_back_to_lexical(
     _, with_vectors = loaded.probabilities(texts, "category", loaded_vectors(loaded, texts))
     _, without = lexical.probabilities(texts, "category")
     assert not np.allclose(with_vectors, without)
+
+
+def test_only_the_first_tokens_of_a_long_request_are_embedded(
+    embedder: Embedder, tmp_path: Path
+) -> None:
+    small = TRAIN[::5]
+    model = RequestClassifier.train(small, embedder=embedder, vector_cache={}, semantic_tokens=24)
+    model.save(tmp_path)
+    loaded = RequestClassifier.load(tmp_path, embedder, {})
+    assert loaded.manifest["semantic_tokens"] == 24
+    long_text = " ".join(r.text for r in REQUESTS[:6])
+    assert embedder.query_tokens(long_text[:1500]) > 100
+    loaded.predict([long_text])
+    (key,) = loaded.vector_cache
+    head = clip_to_tokens(embedder, long_text[:1500], 24)
+    assert embedder.query_tokens(head) <= 24 and long_text.startswith(head.split()[0])
+    assert key == content_key(embedder.name, f"query: {head}")
 
 
 def loaded_vectors(model: RequestClassifier, texts: list[str]) -> np.ndarray:

@@ -77,6 +77,9 @@ class ClassifierSettings:
     # Scale of the sentence embedding beside the TF-IDF features, per head (0 = lexical).
     semantic_weight_category: float = field(default=2.0, metadata={"min": 0.0})
     semantic_weight_intent: float = field(default=2.0, metadata={"min": 0.0})
+    # The embedded part of a request in model tokens (0: its first 1,500 characters);
+    # cost grows with it, and 96 kept cross-validated macro-F1 (triage/classify.py).
+    semantic_tokens: int = field(default=96, metadata={"min": 0})
     # Embeddings of the training requests by content, so re-training embeds only new ones.
     embedding_cache: Path = Path("var/cache/request-embeddings")
 
