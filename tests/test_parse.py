@@ -75,3 +75,30 @@ def test_missing_message_id_gets_a_stable_synthetic_one() -> None:
     raw = b"From: a@b.ru\r\nSubject: x\r\n\r\nbody text"
     assert parse_mail(raw).message_id == parse_mail(raw).message_id
     assert parse_mail(raw).message_id.endswith("@missing-message-id.invalid>")
+
+
+def test_memoised_header_parsing_gives_what_the_default_policy_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import email.policy
+
+    import mailer.parse
+
+    raws = [p.read_bytes() for p in sorted((TEST_DATA / "mail_corpus").rglob("*.eml"))]
+    raws += [p.read_bytes() for p in sorted(SAMPLE_MAIL_DIR.glob("*.eml"))]
+    assert len(raws) > 80
+
+    def parse_all() -> list[object]:
+        results: list[object] = []
+        for raw in raws:
+            try:
+                results.append(parse_mail(raw))
+            except MailParseError as exc:
+                results.append(str(exc))
+        return results
+
+    mailer.parse._parsed_header.cache_clear()
+    memoised = parse_all()
+    assert mailer.parse._parsed_header.cache_info().hits > 0
+    monkeypatch.setattr(mailer.parse, "PARSING_POLICY", email.policy.default)
+    assert parse_all() == memoised
