@@ -8,26 +8,30 @@ from __future__ import annotations
 
 import email
 import email.policy
-import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
 
 from desk import services
 from desk.config import Config, load_config
 from desk.services import with_work_dir
 from tests.conftest import TESTS_DIR
-from tests.servers import SmtpSink, free_port, wait_for_port
+from tests.servers import SmtpSink
 from tests.test_feedback import answered
-from tests.webui_support import PASSWORDS, add_users, escalated_problem, mail, seed, web_config
+from tests.webui_support import (
+    PASSWORDS,
+    Served,
+    add_users,
+    escalated_problem,
+    mail,
+    seed,
+    web_config,
+)
 from triage import TicketStore
 from triage.sla import SlaAssignment
-from webui import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -52,29 +56,6 @@ def browser() -> Iterator[Browser]:
         )
         yield browser
         browser.close()
-
-
-class Served:
-    """`triage serve`'s application on uvicorn in a thread, on a free loopback port."""
-
-    def __init__(self, config: Config) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.config = replace(config, web=replace(config.web, public_url=self.url + "/"))
-        app = create_app(self.config)
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> Served:
-        self.thread.start()
-        wait_for_port(self.port)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 @pytest.fixture

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import replace
 from email.message import EmailMessage
 from pathlib import Path
 
+import uvicorn
+
 from desk import services
 from desk.config import Config
 from mailer import SmtpSettings
+from tests.servers import free_port, wait_for_port
 from triage import TicketStore
+from webui import create_app
 from webui.auth import add_user
 
 SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
@@ -86,3 +91,26 @@ def csrf_token(html: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found, "the page has no CSRF token"
     return found.group(1)
+
+
+class Served:
+    """`triage serve`'s application on uvicorn in a thread, on a free loopback port."""
+
+    def __init__(self, config: Config) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.config = replace(config, web=replace(config.web, public_url=self.url + "/"))
+        app = create_app(self.config)
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> Served:
+        self.thread.start()
+        wait_for_port(self.port)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)

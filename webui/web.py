@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -67,15 +68,26 @@ class WebState:
             self.intake_ = services.intake_service(self.config, self.store, models)
         return self.intake_
 
-    def send_outbox(self) -> str:
-        """Deliver what an action queued; a mail server that is down only delays it."""
+    async def send_outbox(self) -> str:
+        """Deliver what an action queued; a mail server that is down only delays it.
+
+        Delivery runs in a worker thread with a store of its own: on the event loop a
+        mail server that does not answer held every agent's pages for the SMTP timeout.
+        Outbox rows are claimed one by one, so deliveries that overlap send each once.
+        """
         if not self.config.web.send_after_action:
             return "queued"
+        return await run_in_threadpool(self._deliver)
+
+    def _deliver(self) -> str:
+        store = services.open_store(self.config)
         try:
-            report = services.send_outbox(self.config, self.store)
+            report = services.send_outbox(self.config, store)
         except MailerError as exc:
             log.warning("outbox not delivered now: %s", exc)
             return "queued"
+        finally:
+            store.close()
         return "sent" if report.sent else "queued"
 
     def close(self) -> None:

@@ -40,6 +40,6 @@ async def release(request: Request, state: WebState, user: User, form: FormData)
         None, "release_requested", {"quarantine_id": quarantine_id, "by": user.username}
     )
     if result.ticket_number:
-        state.send_outbox()
+        await state.send_outbox()
         return RedirectResponse(f"/tickets/{result.ticket_number}?ok=release", status_code=303)
     return RedirectResponse(f"/quarantine?released={result.outcome}", status_code=303)

@@ -23,8 +23,9 @@ def _number(request: Request) -> str:
     return str(request.path_params["number"]).upper()
 
 
-def _done(state: WebState, number: str, what: str, mail: bool = False) -> Response:
-    suffix = f"&mail={state.send_outbox()}" if mail else ""
+def _done(number: str, what: str, mail: str = "") -> Response:
+    """Back to the ticket with a note of what happened (and ``mail``: sent or queued)."""
+    suffix = f"&mail={mail}" if mail else ""
     return RedirectResponse(f"/tickets/{number}?ok={what}{suffix}", status_code=303)
 
 
@@ -33,7 +34,7 @@ async def reply(request: Request, state: WebState, user: User, form: FormData) -
     opening = labels.REPLY_TEMPLATES.get(form_text(form, "template"), "")
     text = "\n\n".join(part for part in (opening, form_text(form, "text")) if part)
     actions.reply(state.config, state.store, _number(request), text, user.username)
-    return _done(state, _number(request), "reply", mail=True)
+    return _done(_number(request), "reply", await state.send_outbox())
 
 
 @action()
@@ -46,7 +47,7 @@ async def clarify(request: Request, state: WebState, user: User, form: FormData)
         form_text(form, "comment"),
         user.username,
     )
-    return _done(state, _number(request), "clarify", mail=True)
+    return _done(_number(request), "clarify", await state.send_outbox())
 
 
 @action()
@@ -55,7 +56,7 @@ async def defer(request: Request, state: WebState, user: User, form: FormData) -
         state.config, state.store, _number(request), form_text(form, "reason"),
         form_text(form, "comment"), user.username,
     )  # fmt: skip
-    return _done(state, _number(request), "defer", mail=True)
+    return _done(_number(request), "defer", await state.send_outbox())
 
 
 @action()
@@ -64,19 +65,19 @@ async def reject(request: Request, state: WebState, user: User, form: FormData) 
         state.config, state.store, _number(request), form_text(form, "reason"),
         form_text(form, "comment"), user.username,
     )  # fmt: skip
-    return _done(state, _number(request), "reject", mail=True)
+    return _done(_number(request), "reject", await state.send_outbox())
 
 
 @action()
 async def resolve(request: Request, state: WebState, user: User, form: FormData) -> Response:
     actions.resolve(state.store, _number(request), user.username)
-    return _done(state, _number(request), "resolve")
+    return _done(_number(request), "resolve")
 
 
 @action()
 async def close(request: Request, state: WebState, user: User, form: FormData) -> Response:
     actions.close_ticket(state.config, state.store, _number(request), user.username)
-    return _done(state, _number(request), "close", mail=True)
+    return _done(_number(request), "close", await state.send_outbox())
 
 
 @action()
@@ -84,7 +85,7 @@ async def assign(request: Request, state: WebState, user: User, form: FormData) 
     agent_actions.reassign(
         state.store, _number(request), form_text(form, "assignee"), user.username
     )
-    return _done(state, _number(request), "assign")
+    return _done(_number(request), "assign")
 
 
 @action()
@@ -101,7 +102,7 @@ async def correct(request: Request, state: WebState, user: User, form: FormData)
         raise TriageError("выберите категорию и намерение из списка")
     ticket = state.store.ticket(_number(request))
     state.store.correct_classification(ticket.id, category, intent, user.username)
-    return _done(state, _number(request), "correct")
+    return _done(_number(request), "correct")
 
 
 @action()
@@ -109,7 +110,7 @@ async def mark_wrong(request: Request, state: WebState, user: User, form: FormDa
     agent_actions.mark_answer_wrong(
         state.store, _number(request), form_text(form, "comment"), user.username
     )
-    return _done(state, _number(request), "wrong")
+    return _done(_number(request), "wrong")
 
 
 @action()
