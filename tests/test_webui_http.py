@@ -81,7 +81,7 @@ def test_every_page_carries_the_security_headers(client: TestClient) -> None:
 
 
 def test_login_sets_a_strict_http_only_session_and_wrong_passwords_are_throttled(
-    client: TestClient,
+    client: TestClient, config: Config
 ) -> None:
     assert client.get("/queue", follow_redirects=False).headers["location"].startswith("/login")
     page = client.get("/login")
@@ -102,6 +102,14 @@ def test_login_sets_a_strict_http_only_session_and_wrong_passwords_are_throttled
         other.post("/login", data={"username": "boss", "password": "x" * 12, "csrf_token": token})
     blocked = {"username": "boss", "password": PASSWORDS["boss"], "csrf_token": token}
     assert other.post("/login", data=blocked).status_code == 429
+
+    # A restarted (or second) server process on the same store keeps the count.
+    with TestClient(create_app(config)) as restarted:
+        token = csrf_token(restarted.get("/login").text)
+        blocked = {"username": "boss", "password": PASSWORDS["boss"], "csrf_token": token}
+        assert restarted.post("/login", data=blocked).status_code == 429
+        fine = {"username": "docs", "password": PASSWORDS["docs"], "csrf_token": token}
+        assert restarted.post("/login", data=fine, follow_redirects=False).status_code == 303
 
 
 def test_forms_without_a_valid_csrf_token_or_from_another_origin_are_refused(

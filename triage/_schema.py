@@ -304,6 +304,23 @@ def _lookup_indexes(db: Database) -> None:
     )
 
 
+@migrations(name="0015_login_failures")
+def _login_failures(db: Database) -> None:
+    """Failed web logins by user name, so that throttling holds across restarts and
+    across server processes (it was kept in one process's memory)."""
+    _run(
+        db,
+        """
+        CREATE TABLE login_failures (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX login_failures_user ON login_failures(username, at)
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     """Statement by statement: executescript() would commit the migration's transaction.
 

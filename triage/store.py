@@ -959,6 +959,21 @@ class TicketStore:
         )
         return rows[0] if rows else None
 
+    def record_login_failure(self, username: str, at: float) -> None:
+        """Note a failed login (``at``: Unix time); failures a day old are forgotten."""
+        with self.transaction():
+            self.db.execute("DELETE FROM login_failures WHERE at < ?", [at - 86400])
+            self.db.execute(
+                "INSERT INTO login_failures (username, at) VALUES (?, ?)", [username, at]
+            )
+
+    def login_failures_since(self, username: str, since: float) -> int:
+        row = self.db.execute(
+            "SELECT count(*) FROM login_failures WHERE username = ? AND at >= ?",
+            [username, since],
+        ).fetchone()
+        return int(row[0])
+
     def delete_session(self, token_hash: str) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM sessions WHERE token_hash = ?", [token_hash])

@@ -51,7 +51,6 @@ class WebState:
     templates: Jinja2Templates
     stores: dict[int, TicketStore] = field(default_factory=dict)
     intake_: IntakeService | None = None
-    login_failures: dict[str, list[float]] = field(default_factory=dict)
     reports: dict[int, tuple[float, Report]] = field(default_factory=dict)  # by days
 
     @property
@@ -97,15 +96,14 @@ class WebState:
             own.close()
         self.stores.clear()
 
-    # -- login throttling: 5 failures per user name in 15 minutes --------------------
+    # -- login throttling: 5 failures per user name in 15 minutes, kept in the store, so
+    # a restart or a second server process does not reset it ---------------------------
 
     def login_blocked(self, username: str) -> bool:
-        recent = [t for t in self.login_failures.get(username, []) if t > time.time() - 900]
-        self.login_failures[username] = recent
-        return len(recent) >= 5
+        return self.store.login_failures_since(username, time.time() - 900) >= 5
 
     def login_failed(self, username: str) -> None:
-        self.login_failures.setdefault(username, []).append(time.time())
+        self.store.record_login_failure(username, time.time())
 
 
 def make_templates() -> Jinja2Templates:
