@@ -46,7 +46,7 @@ def _queue_mail(
 def _open_ticket(store: TicketStore, number: str) -> Ticket:
     ticket = store.ticket(number)
     if ticket.closed_at or ticket.status == "closed":
-        raise TriageError(f"{number} is closed")
+        raise TriageError(f"заявка {number} закрыта")
     return ticket
 
 
@@ -54,7 +54,7 @@ def reply(config: Config, store: TicketStore, number: str, text: str, by: str) -
     """An agent's answer; the ticket then waits for the customer."""
     ticket = _open_ticket(store, number)
     if not text.strip():
-        raise TriageError("the reply is empty")
+        raise TriageError("ответ пустой")
     with store.transaction():
         _queue_mail(config, store, ticket, "reply", {"comment": text.strip(), "agent_name": by})
         store.record_event(ticket.id, "agent_replied", {"by": by})
@@ -98,7 +98,8 @@ def _set_aside(
 ) -> None:
     """Put a ticket aside for a policy reason and tell the customer which (mail ``kind``)."""
     if reason not in allowed:
-        raise TriageError(f"{kind} reason must be one of {', '.join(allowed)}")
+        what = "отложить" if kind == "deferral" else "отклонить"
+        raise TriageError(f"заявку можно {what} по причинам: {', '.join(allowed)}")
     ticket = _open_ticket(store, number)
     with store.transaction():
         _queue_mail(config, store, ticket, kind, {"reason": reason, "comment": comment})
@@ -123,6 +124,8 @@ def reveal_secrets(config: Config, store: TicketStore, number: str, by: str) -> 
     """The ticket's credentials in clear text; the reveal is logged with ``by``."""
     box = SecretBox(config.store.secrets_key)
     if not box.keeps_secrets:
-        raise TriageError("no TRIAGE_STORE_SECRETS_KEY: credentials are masked and not kept")
+        raise TriageError(
+            "не задан TRIAGE_STORE_SECRETS_KEY: учётные данные скрыты и не сохраняются"
+        )
     ticket = store.ticket(number)
     return [f"{kind}: {box.open(sealed)}" for kind, sealed in store.reveal_secrets(ticket.id, by)]

@@ -31,7 +31,9 @@ def request_clarification(
     items = clarification_items(config)
     unknown = [code for code in codes if code not in items]
     if unknown or not codes:
-        raise TriageError(f"tick at least one known item (unknown: {', '.join(unknown)})")
+        raise TriageError(
+            f"отметьте хотя бы один пункт из списка (неизвестные: {', '.join(unknown)})"
+        )
     ticket = _open_ticket(store, number)
     missing = [items[code] for code in codes]
     notices = [comment.strip()] if comment.strip() else []
@@ -54,7 +56,7 @@ def mark_answer_wrong(store: TicketStore, number: str, comment: str, by: str) ->
     """An agent judges the automatic answer wrong: logged, and the ticket is escalated."""
     ticket = _open_ticket(store, number)
     if not any(d["outcome"] == "answer" for d in store.decisions(ticket.id)):
-        raise TriageError(f"{number} has no automatic answer")
+        raise TriageError(f"у заявки {number} нет автоматического ответа")
     with store.transaction():
         store.record_event(ticket.id, "answer_marked_wrong", {"by": by, "comment": comment})
         if ticket.status in (STATUS_ANSWERED, "resolved"):

@@ -192,7 +192,7 @@ def test_agent_actions_send_their_mail_and_a_customer_reply_reopens(tmp_path: Pa
 
     actions.defer(config, store, number, "needs_development", "Исправим в 3.4.3.", "Ирина")
     assert store.ticket(number).status == "deferred"
-    with pytest.raises(TriageError, match="deferral reason"):
+    with pytest.raises(TriageError, match="можно отложить по причинам"):
         actions.defer(config, store, number, "too_busy", "", "Ирина")
     kinds = [m.kind for m in store.outbox(store.ticket(number).id)]
     assert kinds == ["acknowledgment", "reply", "deferral"]

@@ -240,7 +240,7 @@ def test_agent_actions_from_the_ticket_page(
     assert store.ticket(first).status == "closed"
     assert store.outbox(ticket.id)[-1].kind == "closure"
     refused = client.post(f"/tickets/{first}/reply", data={"text": "x", "csrf_token": token})
-    assert refused.status_code == 400 and "closed" in refused.text
+    assert refused.status_code == 400 and "закрыта" in refused.text
 
 
 def test_queue_filters_and_full_text_search(

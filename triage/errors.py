@@ -16,3 +16,6 @@ class StoreError(TriageError):
 
 class TicketNotFoundError(TriageError):
     """No ticket with that number."""
+
+    def __str__(self) -> str:
+        return f"заявка {self.args[0]} не найдена" if self.args else "заявка не найдена"

@@ -759,7 +759,7 @@ class TicketStore:
     def quarantine_entry(self, quarantine_id: int) -> dict[str, Any]:
         rows = list(self.db.query("SELECT * FROM quarantine WHERE id = ?", [quarantine_id]))
         if not rows:
-            raise TriageError(f"no quarantined mail #{quarantine_id}")
+            raise TriageError(f"в карантине нет письма №{quarantine_id}")
         row = rows[0]
         row["raw"] = bytes(row["raw"])
         return row
@@ -992,14 +992,12 @@ class TicketStore:
         pointer to the target; both event logs say who merged what.
         """
         if duplicate_id == target_id:
-            raise TriageError("a ticket cannot be merged into itself")
+            raise TriageError("заявку нельзя объединить саму с собой")
         duplicate, target = self.ticket_by_id(duplicate_id), self.ticket_by_id(target_id)
         if duplicate.merged_into is not None:
-            raise TriageError(f"{duplicate.number} was already merged")
+            raise TriageError(f"заявка {duplicate.number} уже объединена с другой")
         if target.merged_into is not None:
-            raise TriageError(
-                f"{target.number} was itself merged; merge into the ticket it went to"
-            )
+            raise TriageError(f"заявка {target.number} сама объединена с другой; объединяйте с той")
         with self.transaction():
             for table in ("messages", "decisions", "secrets", "outbox"):
                 self.db.execute(
@@ -1056,7 +1054,7 @@ class TicketStore:
     def outbox_row(self, outbox_id: int) -> dict[str, Any]:
         rows = list(self.db.query("SELECT * FROM outbox WHERE id = ?", [outbox_id]))
         if not rows:
-            raise TriageError(f"no outgoing mail #{outbox_id}")
+            raise TriageError(f"нет исходящего письма №{outbox_id}")
         return rows[0]
 
     def attachment(self, ticket_id: int, attachment_id: int) -> dict[str, Any]:
@@ -1069,7 +1067,7 @@ class TicketStore:
             )
         )
         if not rows:
-            raise TriageError(f"no attachment #{attachment_id} on this ticket")
+            raise TriageError(f"у этой заявки нет вложения №{attachment_id}")
         return rows[0]
 
     def message_attachments(self, ticket_id: int) -> list[dict[str, Any]]:

@@ -41,9 +41,9 @@ def check(secret_key: str, request: Request, submitted: str | None) -> None:
     _check_origin(request)
     value = request.cookies.get(SESSION_COOKIE) or request.cookies.get(PRE_SESSION_COOKIE)
     if not value or not submitted:
-        raise CsrfError("the form has no CSRF token; reload the page")
+        raise CsrfError("в форме нет ключа защиты; обновите страницу")
     if not hmac.compare_digest(token_for(secret_key, value), submitted):
-        raise CsrfError("the form's CSRF token is invalid; reload the page")
+        raise CsrfError("ключ защиты формы устарел; обновите страницу")
 
 
 def _check_origin(request: Request) -> None:
@@ -52,4 +52,4 @@ def _check_origin(request: Request) -> None:
         return
     host = request.headers.get("host", "")
     if urlsplit(origin).netloc != host:
-        raise CsrfError(f"a form from another origin ({origin}) is refused")
+        raise CsrfError(f"форма с другого сайта ({origin}) отклонена")
