@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from mailer.filetypes import sniff_type
+from mailer.filetypes import sniff_type, type_from_name
 
 SNIFF_BYTES = 64
 MAX_ENTRIES = 500
@@ -77,7 +77,9 @@ def list_rar(content: bytes) -> ArchiveListing:
     """RAR members from the headers (rarfile reads them in pure Python).
 
     Contents are only sniffed for members stored without compression, which rarfile
-    reads itself; compressed members would need an external unrar and stay untyped.
+    reads itself. Compressed members (WinRAR's default) would need an external unrar;
+    their type is the one their name implies. Without that, the BMP screenshots the
+    support policy asks to be packed into a RAR counted as no screenshots at all.
     """
     try:
         import rarfile
@@ -96,11 +98,11 @@ def list_rar(content: bytes) -> ArchiveListing:
         return ArchiveListing((), problem)
     members = []
     for info in infos:
-        real = "application/octet-stream"
+        real = type_from_name(info.filename)
         if info.compress_type == rarfile.RAR_M0 and not info.needs_password():
             try:
                 with archive.open(info) as member:
-                    real = sniff_type(member.read(SNIFF_BYTES), real)
+                    real = sniff_type(member.read(SNIFF_BYTES), "application/octet-stream")
             except (rarfile.Error, OSError, EOFError):
                 pass
         members.append(ArchiveMember(info.filename, real, info.file_size or 0))

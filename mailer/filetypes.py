@@ -39,6 +39,25 @@ def sniff_type(content: bytes, declared: str = "application/octet-stream") -> st
     return declared
 
 
+# Types a file's name implies, for the image formats the support policy names: used
+# only where the content cannot be read (a compressed RAR member, without unrar).
+_TYPES_BY_EXTENSION = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "tif": "image/tiff",
+    "tiff": "image/tiff",
+    "bmp": "image/bmp",
+}
+
+
+def type_from_name(name: str, default: str = "application/octet-stream") -> str:
+    """The image type a file name's extension names; ``default`` for anything else."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return _TYPES_BY_EXTENSION.get(extension, default)
+
+
 def _looks_like_bmp(content: bytes) -> bool:
     if len(content) < 26:
         return False

@@ -156,8 +156,12 @@ def zip_of(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -
     return buffer.getvalue()
 
 
-def rar4_stored(members: dict[str, bytes]) -> bytes:
-    """A RAR 4 archive with stored (uncompressed) members, as WinRAR writes with -m0."""
+def rar4_stored(members: dict[str, bytes], method: int = 0x30) -> bytes:
+    """A RAR 4 archive with stored (uncompressed) members, as WinRAR writes with -m0.
+
+    Another ``method`` (0x33: WinRAR's default, "normal") marks the members compressed
+    in their headers, as far as a listing reads; the data is not a real packed stream.
+    """
 
     def block(head_type: int, flags: int, body: bytes, tail: bytes = b"") -> bytes:
         size = 7 + len(body)
@@ -171,7 +175,7 @@ def rar4_stored(members: dict[str, bytes]) -> bytes:
         encoded = name.encode("ascii")
         dos_time = ((2026 - 1980) << 25) | (11 << 21) | (24 << 16) | (10 << 11)
         body = struct.pack(
-            "<IIBIIBBHI", len(data), len(data), 2, zlib.crc32(data), dos_time, 20, 0x30,
+            "<IIBIIBBHI", len(data), len(data), 2, zlib.crc32(data), dos_time, 20, method,
             len(encoded), 0x20,
         ) + encoded  # fmt: skip
         out += block(0x74, 0x8000, body, data)
