@@ -107,22 +107,18 @@ def test_memoised_header_parsing_gives_what_the_default_policy_gives(
 def test_compressed_rar_members_are_typed_by_name_and_count_as_screenshots() -> None:
     """WinRAR compresses by default, and reading compressed members needs unrar: the
     BMP screenshot packed into a RAR, as the support policy asks, must still count."""
-    from email.message import EmailMessage
-
     from desk.prepare import first_mail_content
     from tests.data.mail_corpus.corpus_parts import rar4_stored
+    from tests.webui_support import mail as customer_mail
     from triage.rules import PolicySettingsView, check_request
 
     archive = rar4_stored({"screen1.bmp": b"BM" + b"\x00" * 60, "exchange.log": b"ERR"}, 0x33)
-    msg = EmailMessage()
-    msg["From"] = "o.petrova@stlogistic.ru"
-    msg["To"] = "support@empldocs.ru"
-    msg["Subject"] = "Ошибка при подписании"
-    msg["Message-ID"] = "<rar-1@stlogistic.ru>"
-    msg.set_content(
+    msg = customer_mail(
+        "Ошибка при подписании",
         "При подписании документа УКЭП появляется ошибка «Сертификат не найден».\n"
         "1. Открываю раздел Документы\n2. Нажимаю Подписать\n"
-        "ИНН 7731386419, версия 3.4.1, редакция КОРП. Скриншоты в архиве."
+        "ИНН 7731386419, версия 3.4.1, редакция КОРП. Скриншоты в архиве.",
+        "<rar-1@stlogistic.ru>",
     )
     msg.add_attachment(archive, maintype="application", subtype="x-rar-compressed",
                        filename="Скрины.rar")  # fmt: skip
