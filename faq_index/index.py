@@ -26,6 +26,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -186,6 +187,7 @@ def fitted_fusion(directory: Path) -> tuple[str, float]:
         return DEFAULT_FUSION
 
 
+_EMBED_NOISE = re.compile(r"[«»\"'()\[\]{}:;,!?…—–\-/\\|*#@№%^&+=<>~`]+")
 SPLIT_PRODUCT_FROM = 2000  # sections; below it a second thread costs more than it saves
 _side: ThreadPoolExecutor | None = None
 
@@ -403,6 +405,10 @@ class DocIndex:
 
     def _semantic_head(self, text: str) -> str:
         head = text[: self.settings.semantic_query_chars]
+        # Punctuation and symbols cost tokens and carry little meaning: without them
+        # the dev split's fused MRR@10 was 0.7260 at 28 tokens, against 0.7235 with them
+        # at 32, and the slowest query embeds 4 tokens fewer.
+        head = " ".join(_EMBED_NOISE.sub(" ", head).split())
         if self.embedder is None:
             return head
         return clip_to_tokens(self.embedder, head, self.settings.semantic_query_tokens)
