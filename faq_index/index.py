@@ -113,7 +113,9 @@ def section_document(section: Section, title_weight: int) -> str:
 def _vocabulary(vectorizer: CountVectorizer | TfidfVectorizer) -> dict[str, int]:
     """Term to column: fitted, or given when the index was loaded."""
     fitted = getattr(vectorizer, "vocabulary_", None)
-    return dict(fitted if fitted is not None else vectorizer.vocabulary)
+    vocabulary = fitted if fitted is not None else vectorizer.vocabulary
+    assert isinstance(vocabulary, dict)
+    return vocabulary  # shared, not copied: a 10,000-section char vocabulary is large
 
 
 def _passage(section: Section) -> str:
