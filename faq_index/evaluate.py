@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from faq_index.confidence import ConfidenceModel, signals
 from faq_index.errors import FaqIndexError
 from faq_index.extract import Section
-from faq_index.index import DocIndex, QueryScores, section_document
+from faq_index.index import DocIndex, QueryScores, section_document, top_k
 from faq_index.text import analyze
 
 Ranker = Callable[[str, int], list[str]]
@@ -110,7 +110,7 @@ def plain_tfidf_ranker(sections: Sequence[Section], title_weight: int) -> Ranker
 
     def rank(question: str, k: int) -> list[str]:
         scores = (matrix @ vectorizer.transform([question]).T).toarray().ravel()
-        return [links[i] for i in np.argsort(-scores, kind="stable")[:k] if scores[i] > 0]
+        return [links[i] for i in top_k(scores, k) if scores[i] > 0]
 
     return rank
 
@@ -138,8 +138,7 @@ def bm25_ranker(sections: Sequence[Section], title_weight: int) -> Ranker:
 def _ranker_from_scores(index: DocIndex, pick: Callable[[QueryScores], np.ndarray]) -> Ranker:
     def rank(question: str, k: int) -> list[str]:
         scores = pick(index.scores(question))
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [index.sections[i].link for i in order if scores[i] > 0]
+        return [index.sections[i].link for i in top_k(scores, k) if scores[i] > 0]
 
     return rank
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from faq_index.confidence import ConfidenceModel, fit_confidence, signals
 from faq_index.evaluate import LabelledQuestion, is_correct
-from faq_index.index import FITTED_NAME, DocIndex, QueryScores, fuse
+from faq_index.index import FITTED_NAME, DocIndex, QueryScores, fuse, top_k
 
 FUSIONS = ("zscore", "minmax", "rrf")
 WEIGHTS = tuple(round(w, 1) for w in np.arange(0.0, 1.01, 0.1))
@@ -37,8 +37,7 @@ def _mrr(
         if not question.answerable:
             continue
         answerable += 1
-        order = np.argsort(-scores, kind="stable")[:10]
-        for rank, i in enumerate(order, 1):
+        for rank, i in enumerate(top_k(scores, 10), 1):
             if is_correct(index.sections[i].link, question.answers):
                 total += 1.0 / rank
                 break

@@ -39,23 +39,37 @@ def sniff_type(content: bytes, declared: str = "application/octet-stream") -> st
     return declared
 
 
-# Types a file's name implies, for the image formats the support policy names: used
-# only where the content cannot be read (a compressed RAR member, without unrar).
-_TYPES_BY_EXTENSION = {
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "gif": "image/gif",
-    "tif": "image/tiff",
-    "tiff": "image/tiff",
-    "bmp": "image/bmp",
+# File name extensions of the types the desk knows by name; the first is the one it
+# gives a file that came without a name.
+_EXTENSIONS = {
+    "image/png": ("png",),
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/gif": ("gif",),
+    "image/tiff": ("tif", "tiff"),
+    "image/bmp": ("bmp",),
+    "application/zip": ("zip",),
+    "application/pdf": ("pdf",),
+    "application/vnd.rar": ("rar",),
+    "message/rfc822": ("eml",),
+}
+_IMAGES_BY_EXTENSION = {
+    extension: mime
+    for mime, extensions in _EXTENSIONS.items()
+    if mime.startswith("image/")
+    for extension in extensions
 }
 
 
+def extension_for(mime: str) -> str:
+    """The extension (with its dot) for a file of type ``mime``; ``.bin`` if unknown."""
+    return "." + _EXTENSIONS.get(mime, ("bin",))[0]
+
+
 def type_from_name(name: str, default: str = "application/octet-stream") -> str:
-    """The image type a file name's extension names; ``default`` for anything else."""
+    """The image type a file name's extension names; ``default`` for anything else.
+    Used only where the content cannot be read (a compressed RAR member, without unrar)."""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return _TYPES_BY_EXTENSION.get(extension, default)
+    return _IMAGES_BY_EXTENSION.get(extension, default)
 
 
 def _looks_like_bmp(content: bytes) -> bool:

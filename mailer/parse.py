@@ -21,7 +21,7 @@ from email.message import EmailMessage, Message
 from mailer.archives import list_archive
 from mailer.charsets import decode_text
 from mailer.errors import MailParseError
-from mailer.filetypes import sniff_type
+from mailer.filetypes import extension_for, sniff_type
 from mailer.html_text import html_to_text
 from mailer.message import Address, Attachment, ParsedMail
 
@@ -236,7 +236,7 @@ def _attachments(msg: EmailMessage, body_parts: set[int]) -> list[Attachment]:
         listing = list_archive(payload, real)
         found.append(
             Attachment(
-                filename=filename or f"attachment-{index}{_extension(real)}",
+                filename=filename or f"attachment-{index}{extension_for(real)}",
                 declared_type=content_type,
                 real_type=real,
                 size=len(payload),
@@ -303,17 +303,3 @@ def _forwarded_text(part: Message) -> str:
         f"{name}: {_header(inner, name)}" for name in ("From", "Date", "Subject") if name in inner
     )
     return f"-------- Forwarded message --------\n{head}\n\n{text}".strip()
-
-
-def _extension(mime: str) -> str:
-    return {
-        "image/png": ".png",
-        "image/jpeg": ".jpg",
-        "image/gif": ".gif",
-        "image/tiff": ".tif",
-        "image/bmp": ".bmp",
-        "application/zip": ".zip",
-        "application/pdf": ".pdf",
-        "application/vnd.rar": ".rar",
-        "message/rfc822": ".eml",
-    }.get(mime, ".bin")
