@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -134,11 +135,26 @@ class Models:
 
 def load_models(config: Config) -> Models:
     embedder, status = load_embedder(config.index.semantic_model)
-    return Models(
+    models = Models(
         load_index(config, embedder, status),
         load_classifier(config, embedder),
         load_confidence(config),
     )
+    freeze_heap()
+    return models
+
+
+def freeze_heap() -> None:
+    """Take what the process has loaded so far out of the garbage collector's scans.
+
+    The index and the models live as long as the process, and they are hundreds of
+    thousands of objects (137,000 with a 10,000-section index). Every older-generation
+    collection walked them again, in the middle of some query: the fused ``ask`` p99 at
+    10,000 sections was 22.8 and 24.5 ms without this and 20.5 and 21.5 ms with it
+    (same runs, idle machine). Garbage is collected first, so no cycle is kept forever.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def agent_corrections(config: Config) -> list[LabelledRequest]:

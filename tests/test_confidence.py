@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -145,6 +146,19 @@ def test_lookup_reasons_carry_the_model_inputs(indexed_config: Config) -> None:
     lookup = docs.lookup("Не приходит SMS с кодом, что делать?")
     assert lookup.probability is not None and 0.0 < lookup.probability < 1.0
     assert set(lookup.signals) == set(models.confidence.features)
+
+
+def test_loaded_models_are_out_of_the_collectors_scans(indexed_config: Config) -> None:
+    """What the desk loads at start lives as long as the process: collections that walked
+    it again in the middle of queries lengthened the fused ``ask`` tail."""
+    try:
+        models = services.load_models(indexed_config)
+        assert models.index is not None and gc.get_freeze_count() > 0
+        scanned = {id(o) for o in gc.get_objects()}
+        assert id(models.index.sections) not in scanned
+        assert id(models.index.sections[0]) not in scanned
+    finally:
+        gc.unfreeze()
 
 
 def test_lexical_only_signals_leave_the_semantic_ones_at_zero() -> None:
