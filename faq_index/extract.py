@@ -9,9 +9,10 @@ h2/h3 heading starts a section whose anchor makes a deep link.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from bs4 import BeautifulSoup, Tag
 from bs4.element import Comment, NavigableString
@@ -40,6 +41,14 @@ BOILERPLATE_SELECTORS = (
     ".visually-hidden", ".sr-only",
 )  # fmt: skip
 SECTION_HEADINGS = ("h2", "h3")
+# Elements that start a line of their own; text in any other element runs on, so that
+# "Нажмите <b>Сохранить</b>." stays one line (an excerpt, a repeated-line count and the
+# embedding read it as the sentence it is).
+BLOCK_TAGS = (
+    "p", "div", "li", "dt", "dd", "pre", "blockquote", "table", "tr", "td", "th",
+    "caption", "figure", "figcaption", "details", "summary", "section", "article",
+    "ul", "ol", "dl", "h4", "h5", "h6", "br", "hr",
+)  # fmt: skip
 _WS_RE = re.compile(r"[ \t\r\f\v]+")
 
 
@@ -83,13 +92,34 @@ def extract_sections(
     url = page_url(soup, fetched_url)
     breadcrumb = _breadcrumb(soup)
     main = _main_content(soup, rules.content)
+    _lift_heading_ids(main)
     for selector in (*BOILERPLATE_SELECTORS, *rules.boilerplate):
         for node in main.select(selector):
             node.decompose()
     h1 = main.find("h1")
     page_title = _clean(h1.get_text(" ")) if isinstance(h1, Tag) else _document_title(soup)
     _faq_blocks_as_headings(main)
+    _mark_line_breaks(main)
     return _split(main, url, page_title, breadcrumb)
+
+
+def _mark_line_breaks(main: Tag) -> None:
+    """A line break before and after every block element (minified HTML has none)."""
+    for node in main.find_all(BLOCK_TAGS):
+        node.insert_before("\n")
+        node.insert_after("\n")
+
+
+def _lift_heading_ids(main: Tag) -> None:
+    """A heading's id from the permalink element inside it (``<h2><a id="x"
+    class="anchor">``, as GitHub-style Markdown renders it), before boilerplate
+    removal drops that element with the id."""
+    for heading in main.find_all(SECTION_HEADINGS):
+        if heading.get("id"):
+            continue
+        inner = heading.find(id=True)
+        if isinstance(inner, Tag):
+            heading["id"] = str(inner["id"])
 
 
 def _faq_blocks_as_headings(main: Tag) -> None:
@@ -174,18 +204,20 @@ def _item_label(item: Tag) -> str:
 
 def _split(main: Tag, url: str, page_title: str, breadcrumb: str) -> list[Section]:
     sections: list[Section] = []
-    title, anchor = page_title, ""
+    title, anchor, shown = page_title, "", ""
     chunks: list[str] = []
 
     def flush() -> None:
-        text = _clean_block("\n".join(chunks))
+        text = _clean_block("".join(chunks))
         if text:
-            sections.append(Section(url, anchor, title, page_title, breadcrumb, text))
+            deep = anchor or (_text_fragment(shown, text) if shown else "")
+            sections.append(Section(url, deep, title, page_title, breadcrumb, text))
 
     for node in main.descendants:
         if isinstance(node, Tag) and node.name in SECTION_HEADINGS:
             flush()
             title = _clean(node.get_text(" "))
+            shown = _clean(node.get_text(""))  # as the browser finds it on the page
             anchor = _anchor_of(node)
             chunks = []
         elif isinstance(node, NavigableString) and _is_text(node) and not _inside_heading(node):
@@ -203,18 +235,108 @@ def _inside_heading(node: NavigableString) -> bool:
 
 
 def _anchor_of(heading: Tag) -> str:
+    """The id a link can jump to: the heading's own, an empty ``<a id|name>`` placed
+    just before it, or that of the ``<section>``/``<div>`` it opens (Sphinx, docutils)."""
     if heading.get("id"):
         return str(heading["id"])
     inner = heading.find(id=True)
     if isinstance(inner, Tag):
         return str(inner["id"])
     previous = heading.find_previous_sibling()
-    if isinstance(previous, Tag) and previous.name == "a" and previous.get("name"):
-        return str(previous["name"])
+    if (
+        isinstance(previous, Tag)
+        and previous.name in ("a", "span")
+        and not previous.get_text(strip=True)
+    ):
+        target = previous.get("id") or previous.get("name")
+        if target:
+            return str(target)
     parent = heading.parent
-    if isinstance(parent, Tag) and parent.name == "section" and parent.get("id"):
+    if (
+        isinstance(parent, Tag)
+        and parent.name in ("section", "div")
+        and parent.get("id")
+        and parent.find(_ANY_HEADING) is heading
+    ):
         return str(parent["id"])
     return ""
+
+
+_ANY_HEADING = ("h1", "h2", "h3", "h4", "h5", "h6")
+FRAGMENT_SUFFIX_WORDS = 3
+
+
+def _text_fragment(heading: str, text: str) -> str:
+    """A scroll-to-text anchor (``:~:text=``) for a heading the page gave no id.
+
+    The heading's words are followed by the first words of its section: a sidebar or
+    table of contents repeating the heading earlier on the page would otherwise take
+    the match (checked in Chromium). A browser that finds no match, or does not know
+    the syntax, opens the page at its top, as a link without an anchor would.
+    """
+    suffix = " ".join(text.split()[:FRAGMENT_SUFFIX_WORDS])
+    directive = f":~:text={_fragment_term(heading)}"
+    return f"{directive},-{_fragment_term(suffix)}" if suffix else directive
+
+
+def _fragment_term(words: str) -> str:
+    """Letters and digits as they are (readable in a plain-text mail, as the site's own
+    Cyrillic anchors are); everything else percent-encoded: spaces, and the commas,
+    ampersands and dashes that are the directive's own syntax."""
+    return "".join(c if c.isalnum() else quote(c, safe="").replace("-", "%2D") for c in words)
+
+
+_MONTHS = (
+    "январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр"
+    "|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+)
+_DATE_RE = re.compile(
+    rf"\b\d{{1,2}}\s+(?:{_MONTHS})[a-zа-яё]*\.?,?\s+\d{{4}}"  # 3 марта 2026, 3 Mar 2026
+    rf"|\b(?:{_MONTHS})[a-zа-яё]*\.?\s+\d{{1,2}},?\s+\d{{4}}"  # March 3, 2026
+    r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b",  # 03.03.2026, 2026-03-03
+    re.IGNORECASE,
+)
+REPEATED_LINE_MIN_PAGES = 4
+
+
+def _line_key(line: str) -> str:
+    """A line with its dates blanked: "Обновлено: 3 марта 2026" and "Обновлено:
+    14 октября 2025" are the same template line ("Шаг 1" and "Шаг 2" are not)."""
+    return _DATE_RE.sub("#", line.casefold())
+
+
+def drop_repeated_lines(
+    sections: list[Section], exempt_urls: frozenset[str] = frozenset()
+) -> list[Section]:
+    """The sections without the lines most pages of the site repeat.
+
+    Navigation, footers, "last updated" stamps and banners that no selector caught
+    (a site built without semantic markup) otherwise end up in every page's sections:
+    in their excerpts, and in what is matched and embedded. A line counts as the
+    site's boilerplate when more than half of the pages, and at least
+    ``REPEATED_LINE_MIN_PAGES`` of them, contain it. A section left without text is
+    dropped, as the extraction drops an empty one. Sections of ``exempt_urls`` (a
+    PDF manual's pages share its URL) are neither counted nor changed.
+    """
+    pages: dict[str, set[str]] = {}
+    counted = [section for section in sections if section.url not in exempt_urls]
+    for section in counted:
+        for line in section.text.splitlines():
+            pages.setdefault(_line_key(line), set()).add(section.url)
+    page_count = len({section.url for section in counted})
+    threshold = max(REPEATED_LINE_MIN_PAGES, page_count // 2 + 1)
+    repeated = {key for key, urls in pages.items() if len(urls) >= threshold}
+    if not repeated:
+        return sections
+    kept = []
+    for section in sections:
+        if section.url in exempt_urls:
+            kept.append(section)
+            continue
+        lines = [line for line in section.text.splitlines() if _line_key(line) not in repeated]
+        if lines:
+            kept.append(dataclasses.replace(section, text="\n".join(lines)))
+    return kept
 
 
 def _clean(text: str) -> str:

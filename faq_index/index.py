@@ -42,7 +42,13 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from faq_index.crawl import PDF_TYPE, load_crawl
 from faq_index.errors import IndexStoreError
-from faq_index.extract import GENERIC_RULES, ExtractionRules, Section, extract_sections
+from faq_index.extract import (
+    GENERIC_RULES,
+    ExtractionRules,
+    Section,
+    drop_repeated_lines,
+    extract_sections,
+)
 from faq_index.pdf import extract_pdf_sections
 from faq_index.semantic import Embedder, clip_to_tokens, content_key, embed_with_cache
 from faq_index.settings import IndexSettings
@@ -560,10 +566,12 @@ def sections_from_crawl(
     digest = hashlib.sha256()
     sections: list[Section] = []
     seen_urls: set[str] = set()
+    files: set[str] = set()
     for page, body in sorted(pages, key=lambda item: item[0].url):
         digest.update(page.sha256.encode())
         if page.content_type == PDF_TYPE:
             extracted = extract_pdf_sections(body, page.url)
+            files.update(public_url(s.url, start_url, public_base) for s in extracted)
         else:
             extracted = extract_sections(body.decode("utf-8", errors="replace"), page.url, rules)
         for section in extracted:
@@ -573,7 +581,7 @@ def sections_from_crawl(
                 continue
             seen_urls.add(key)
             sections.append(dataclasses.replace(section, url=url))
-    return sections, digest.hexdigest()
+    return drop_repeated_lines(sections, frozenset(files)), digest.hexdigest()
 
 
 def indexed_source_hash(directory: Path) -> str | None:

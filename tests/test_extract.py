@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-from faq_index import extract_sections
-from faq_index.extract import ExtractionRules
+from pathlib import Path
+
+from faq_index import Section, extract_sections
+from faq_index.extract import ExtractionRules, drop_repeated_lines
+from tests.browser_support import chromium
 from tests.conftest import TEST_DATA
+from tests.servers import FlakySiteServer
 
 HTML = TEST_DATA / "html"
 
@@ -36,7 +40,11 @@ def test_faq_blocks_without_headings_give_one_section_per_question() -> None:
     sections = extract_sections(html, "https://docs.test/faq/")
     assert [(s.anchor, s.title) for s in sections[1:]] == [
         ("zabyl-parol", "Я забыл пароль. Что делать?"),
-        ("", "Не приходит SMS с кодом"),
+        # No id on the page: a scroll-to-text link, the heading and its first words.
+        (
+            ":~:text=Не%20приходит%20SMS%20с%20кодом,-Подождите%2060%20секунд",
+            "Не приходит SMS с кодом",
+        ),
         ("kak-prodlit", "Как продлить лицензию?"),
     ]
     assert "60 секунд" in sections[2].text
@@ -50,3 +58,84 @@ def test_site_specific_selectors_come_before_the_generic_ones() -> None:
     tuned = " ".join(s.text for s in extract_sections(html, "https://docs.test/faq/", rules))
     assert "Все права защищены" not in tuned and "Навигация по сайту" not in tuned
     assert "Подождите 60 секунд" in tuned
+
+
+def test_inline_markup_stays_in_its_line_and_blocks_break_lines() -> None:
+    html = (
+        "<html><body><main><h1>Отпуск</h1><p>Нажмите <b>Подать</b> и выберите "
+        "<a href='/x'>даты</a>.</p><ul><li>Один</li><li>Два</li></ul></main></body></html>"
+    )
+    [section] = extract_sections(html, "https://docs.test/vacation/")
+    assert section.text.splitlines() == ["Нажмите Подать и выберите даты.", "Один", "Два"]
+
+
+def test_heading_ids_are_found_where_generators_put_them() -> None:
+    html = """<html><body><main><h1>Вход</h1><p>Как войти в личный кабинет.</p>
+    <h2><a id="user-content-parol" class="anchor" href="#parol"></a>Пароль</h2>
+    <p>Текст о пароле.</p>
+    <a name="kod"></a><h2>Код из SMS</h2><p>Текст о коде.</p>
+    <div class="section" id="sso"><h2>Вход через SSO</h2><p>Текст о SSO.</p>
+    <h3>Ошибки SSO</h3><p>Текст об ошибках.</p></div>
+    </main></body></html>"""
+    sections = extract_sections(html, "https://docs.test/login/")
+    assert [s.anchor for s in sections] == [
+        "",
+        "user-content-parol",
+        "kod",
+        "sso",
+        ":~:text=Ошибки%20SSO,-Текст%20об%20ошибках.",
+    ]
+
+
+def test_lines_most_pages_repeat_are_dropped_from_every_section() -> None:
+    def page(n: int, body: str) -> list[Section]:
+        html = f"""<html><body><div class="menu"><div>Главная</div><div>Продукты</div>
+        <div>Контакты</div></div><main><h1>Страница {n}</h1><p>{body}</p>
+        <h2 id="more">Подробнее</h2><p>Подробности {n}.</p>
+        <p>Обновлено: {n} марта 2026 г.</p></main></body></html>"""
+        return extract_sections(html, f"https://docs.test/p{n}/")
+
+    sections = [s for n in range(1, 7) for s in page(n, f"Уникальный текст страницы {n}.")]
+    sections += page(7, "Главная")  # one page alone does not make a line boilerplate...
+    kept = drop_repeated_lines(sections, exempt_urls=frozenset({"https://docs.test/p7/"}))
+    joined = "\n".join(s.text for s in kept if s.url != "https://docs.test/p7/")
+    assert "Продукты" not in joined and "Обновлено" not in joined
+    assert "Уникальный текст страницы 3." in joined and "Подробности 5." in joined
+    # ...and the exempt page (a PDF manual's pages share one URL) keeps its text.
+    assert next(s.text for s in kept if s.url == "https://docs.test/p7/").startswith("Главная")
+    few = drop_repeated_lines(sections[:6])  # three pages: too few to tell boilerplate
+    assert few == sections[:6]
+
+
+def test_scroll_to_text_link_lands_on_its_section_in_a_real_browser(tmp_path: Path) -> None:
+    """The sidebar repeats the heading above the section, as most generators' tables of
+    contents do: the heading alone would scroll to the sidebar (checked as the control)."""
+    filler = "<p>" + "Общий текст раздела. " * 300 + "</p>"
+    (tmp_path / "faq.html").write_text(
+        f"""<!doctype html><html><head><meta charset="utf-8"><title>FAQ</title></head><body>
+        <nav><ul><li>Я забыл пароль</li><li>Не приходит SMS с кодом</li></ul></nav>
+        <main><h1>Частые вопросы</h1>{filler}<h3>Не приходит SMS с кодом</h3>
+        <p>Подождите 60 секунд и запросите код повторно.</p>{filler}</main></body></html>""",
+        encoding="utf-8",
+    )
+    site = FlakySiteServer(tmp_path)
+    try:
+        url = f"{site.url}faq.html"
+        html = (tmp_path / "faq.html").read_text(encoding="utf-8")
+        section = next(s for s in extract_sections(html, url) if s.title.startswith("Не приходит"))
+        heading_only = section.anchor.split(",-")[0]
+        with chromium() as browser:
+            landed = {}
+            for name, link in (("section", section.link), ("control", f"{url}#{heading_only}")):
+                page = browser.new_page()
+                page.goto(link)
+                page.wait_for_timeout(500)
+                landed[name] = page.evaluate(
+                    "document.querySelector('h3').getBoundingClientRect().top"
+                )
+                page.close()
+        viewport = 720
+        assert 0 <= landed["section"] < viewport, landed
+        assert landed["control"] > viewport, "the heading alone matched the sidebar"
+    finally:
+        site.stop()
