@@ -111,10 +111,13 @@ def _mark_line_breaks(main: Tag) -> None:
 
 
 def _lift_heading_ids(main: Tag) -> None:
-    """A heading's id from the permalink element inside it (``<h2><a id="x"
-    class="anchor">``, as GitHub-style Markdown renders it), before boilerplate
-    removal drops that element with the id."""
-    for heading in main.find_all(SECTION_HEADINGS):
+    """Save what boilerplate removal would take from headings and FAQ questions: the
+    id of a permalink element inside a heading (``<h2><a id="x" class="anchor">``, as
+    GitHub-style Markdown renders it), and the text of a button that is the whole
+    question (``<h2><button>Вопрос?</button></h2>``, Bootstrap's accordion)."""
+    for heading in main.find_all([*SECTION_HEADINGS, "summary", "dt"]):
+        for button in heading.find_all("button"):
+            button.unwrap()
         if heading.get("id"):
             continue
         inner = heading.find(id=True)

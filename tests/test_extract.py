@@ -139,3 +139,15 @@ def test_scroll_to_text_link_lands_on_its_section_in_a_real_browser(tmp_path: Pa
         assert landed["control"] > viewport, "the heading alone matched the sidebar"
     finally:
         site.stop()
+
+
+def test_accordion_questions_keep_the_text_of_their_buttons() -> None:
+    html = """<html><body><main><h1>Вопросы</h1><p>Ответы на частые вопросы.</p>
+    <div class="accordion-item"><h2 class="accordion-header" id="q-parol">
+    <button class="accordion-button" type="button">Как сменить пароль?</button></h2>
+    <div class="accordion-collapse"><div class="accordion-body">Откройте профиль.</div></div>
+    </div></main></body></html>"""
+    sections = extract_sections(html, "https://docs.test/faq/")
+    assert [(s.anchor, s.title, s.text) for s in sections[1:]] == [
+        ("q-parol", "Как сменить пароль?", "Откройте профиль.")
+    ]
