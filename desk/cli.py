@@ -10,8 +10,9 @@ import logging
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import insights
@@ -25,6 +26,8 @@ from faq_index import FaqIndexError, IndexStoreError, crawl_progress_bar
 from faq_index.evaluate import evaluate_retrieval, load_questions
 from faq_index.semantic import load_embedder, load_vector_cache
 from insights import InsightsError
+from insights.data import load_report_data
+from insights.labels import history_questions, write_questions
 from mailer import MailerError, TemplateRenderer, parse_mail, read_eml_folder
 from mailer.compose import SAMPLE_CONTEXT, template_names
 from mailer.imap_watch import MailWatcher
@@ -558,7 +561,7 @@ def _cmd_users(config: Config, args: argparse.Namespace) -> int:
 
 
 def _cmd_report(config: Config, args: argparse.Namespace) -> int:
-    until = _report_date(args.until) if args.until else datetime.now(UTC)
+    until = _report_date(args.until) if args.until else _now_inclusive()
     since = _report_date(args.since) if args.since else None
     period = insights.report_period(until=until, days=args.days, since=since)
     models = services.load_models(config) if not args.no_docs else services.Models()
@@ -588,6 +591,32 @@ def _cmd_report(config: Config, args: argparse.Namespace) -> int:
     for path in written.csv:
         print(f"  csv: {path}")
     return 0
+
+
+def _cmd_questions(config: Config, args: argparse.Namespace) -> int:
+    until = _report_date(args.until) if args.until else _now_inclusive()
+    since = _report_date(args.since) if args.since else None
+    period = insights.report_period(until=until, days=args.days or 365, since=since)
+    store = TicketStore.open_read_only(config.store.database, config.desk.ticket_prefix)
+    try:
+        data = load_report_data(store, *period)
+    finally:
+        store.close()
+    questions = history_questions(data, config.crawl.public_base_url or config.crawl.start_url)
+    written = write_questions(questions, Path(args.out))
+    counts = Counter((q.labelled.split, q.source) for q in questions)
+    span = f"{period[0]:%Y-%m-%d} to {period[1]:%Y-%m-%d}"
+    print(f"{args.out}: {written} labelled questions ({span})")
+    for (split, source), count in sorted(counts.items()):
+        print(f"  {split:4} {source:30} {count}")
+    print(f"fit on them: TRIAGE_INDEX_QUESTIONS={args.out} triage fit")
+    return 0
+
+
+def _now_inclusive() -> datetime:
+    """Now, as the end of a period that includes this very second (the store keeps
+    times to the second, and the period's end is exclusive)."""
+    return datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
 
 
 def _report_date(text: str) -> datetime:
@@ -765,6 +794,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-docs", action="store_true", help="skip loading the index (no nearest sections)"
     )
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser(
+        "questions", help="labelled questions from the desk's history, for `triage fit`"
+    )
+    p.add_argument("--out", required=True, help="the JSON-lines file to write")
+    p.add_argument("--days", type=int, help="the period: this many days up to --until (365)")
+    p.add_argument("--since", help="the period's first day, YYYY-MM-DD (instead of --days)")
+    p.add_argument("--until", help="the day after the period, YYYY-MM-DD (default: now)")
+    p.set_defaults(func=_cmd_questions)
 
     p = sub.add_parser(
         "demo",
