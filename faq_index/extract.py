@@ -60,6 +60,9 @@ class Section:
     page_title: str
     breadcrumb: str
     text: str
+    # The share of the text that is the text of links: near 1 for a table of contents or
+    # a landing page's list of pages, which point to answers rather than give them.
+    link_share: float = 0.0
 
     @property
     def link(self) -> str:
@@ -209,12 +212,16 @@ def _split(main: Tag, url: str, page_title: str, breadcrumb: str) -> list[Sectio
     sections: list[Section] = []
     title, anchor, shown = page_title, "", ""
     chunks: list[str] = []
+    linked: list[str] = []
 
     def flush() -> None:
         text = _clean_block("".join(chunks))
         if text:
             deep = anchor or (_text_fragment(shown, text) if shown else "")
-            sections.append(Section(url, deep, title, page_title, breadcrumb, text))
+            share = _letters("".join(linked)) / max(_letters(text), 1)
+            sections.append(
+                Section(url, deep, title, page_title, breadcrumb, text, round(min(share, 1.0), 3))
+            )
 
     for node in main.descendants:
         if isinstance(node, Tag) and node.name in SECTION_HEADINGS:
@@ -222,11 +229,17 @@ def _split(main: Tag, url: str, page_title: str, breadcrumb: str) -> list[Sectio
             title = _clean(node.get_text(" "))
             shown = _clean(node.get_text(""))  # as the browser finds it on the page
             anchor = _anchor_of(node)
-            chunks = []
+            chunks, linked = [], []
         elif isinstance(node, NavigableString) and _is_text(node) and not _inside_heading(node):
             chunks.append(str(node))
+            if node.find_parent("a") is not None:
+                linked.append(str(node))
     flush()
     return sections
+
+
+def _letters(text: str) -> int:
+    return sum(1 for c in text if c.isalnum())
 
 
 def _is_text(node: object) -> bool:

@@ -13,7 +13,7 @@ import numpy as np
 
 from faq_index.confidence import ConfidenceModel, fit_confidence, signals
 from faq_index.evaluate import LabelledQuestion, is_correct
-from faq_index.index import FITTED_NAME, DocIndex, QueryScores, fuse, top_k
+from faq_index.index import FITTED_NAME, DocIndex, QueryScores, top_k
 
 FUSIONS = ("zscore", "minmax", "rrf")
 WEIGHTS = tuple(round(w, 1) for w in np.arange(0.0, 1.01, 0.1))
@@ -61,7 +61,7 @@ def fit_index(
         for method in FUSIONS:
             for weight in WEIGHTS if method != "rrf" else (0.5,):
                 fused = [
-                    fuse(s.lexical, s.semantic, method, weight)
+                    index.fused_scores(s.lexical, s.semantic, method, weight)
                     for s in raw
                     if s.semantic is not None
                 ]
@@ -70,10 +70,10 @@ def fit_index(
         method, weight = best_key.split(":")
         best = (method, float(weight))
     else:
-        grid["lexical"] = _mrr(index, [s.lexical for s in raw], dev)
+        grid["lexical"] = _mrr(index, [s.fused for s in raw], dev)
     tuned = index.with_fusion(*best) if index.semantic else index
     final = [
-        dataclasses.replace(s, fused=fuse(s.lexical, s.semantic, *best))
+        dataclasses.replace(s, fused=tuned.fused_scores(s.lexical, s.semantic, *best))
         if s.semantic is not None
         else s
         for s in raw

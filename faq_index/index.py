@@ -56,7 +56,7 @@ from faq_index.text import analyze, normalise, prepare_query
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6  # 6: sections carry their link share (hubs rank last)
 FIELDS = ("word", "char")
 RRF_K = 60.0
 FITTED_NAME = "fitted.json"
@@ -268,6 +268,8 @@ class DocIndex:
             "semantic retrieval on" if self.embedder is not None else "lexical only"
         )
         self._terms: list[str] | None = None
+        hubs = np.array([s.link_share >= settings.hub_link_share for s in self.sections], bool)
+        self._hubs = hubs if hubs.any() else None
         self._analyzers: dict[str, tuple[Callable[[str], list[str]], dict[str, int]]] | None = None
         self.fusion: tuple[str, float] = (
             settings.fusion if settings.fusion != "fitted" else DEFAULT_FUSION[0],
@@ -390,10 +392,21 @@ class DocIndex:
             per_field["word"]
         ) + self.settings.char_weight * _zscore(per_field["char"])
         terms = len(analyze(prepared))
-        fused = lexical if semantic is None else fuse(lexical, semantic, *self.fusion)
         if terms == 0 and semantic is None:
-            fused = np.zeros_like(fused)
+            fused = np.zeros_like(lexical)
+        else:
+            fused = self.fused_scores(lexical, semantic, *self.fusion)
         return QueryScores(lexical, semantic, fused, terms, query_vector)
+
+    def fused_scores(
+        self, lexical: np.ndarray, semantic: np.ndarray | None, method: str, weight: float
+    ) -> np.ndarray:
+        """One score per section (``fuse`` of the two, or the lexical alone), with the
+        sections that are lists of links (``hub_link_share``) put last."""
+        fused = lexical if semantic is None else fuse(lexical, semantic, method, weight)
+        if self._hubs is None:
+            return fused
+        return np.where(self._hubs, float(fused.min()) - 1.0, fused)
 
     def _semantic_scores(self, query_vector: np.ndarray) -> np.ndarray:
         """Per section, the better cosine of its heading's and its passage's vector."""

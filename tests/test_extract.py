@@ -151,3 +151,15 @@ def test_accordion_questions_keep_the_text_of_their_buttons() -> None:
     assert [(s.anchor, s.title, s.text) for s in sections[1:]] == [
         ("q-parol", "Как сменить пароль?", "Откройте профиль.")
     ]
+
+
+def test_a_list_of_links_is_told_from_an_answer_that_cites_a_page() -> None:
+    html = """<html><body><main><h1>Документация</h1><p>Справка по личному кабинету.</p>
+    <h2 id="start">С чего начать</h2><ul><li><a href="/a/">Первый вход</a></li>
+    <li><a href="/b/">Подписание документов</a></li><li><a href="/c/">Расчётные листки</a></li></ul>
+    <h2 id="sms">Не приходит SMS</h2><p>Подождите минуту и запросите код снова. Если код
+    так и не пришёл, проверьте номер в профиле — см. <a href="/p/">Профиль</a>.</p>
+    </main></body></html>"""
+    hub, answer = extract_sections(html, "https://docs.test/")[1:]
+    assert hub.link_share == 1.0
+    assert 0.0 < answer.link_share < 0.15

@@ -160,3 +160,21 @@ def test_the_embedded_part_of_a_question_is_cut_between_words_to_the_token_cap()
     assert head.split() == words[: len(head.split())] and len(head.split()) >= 3
     longer = " ".join(words[: len(head.split()) + 1])
     assert embedder.query_tokens(longer) > embedder.query_tokens(head)
+
+
+def test_a_table_of_contents_ranks_below_the_sections_it_lists() -> None:
+    sections = [
+        Section("https://d.test/", "start", "Как сменить пароль", "Главная", "",
+                "Сменить пароль в профиле\nСменить пароль в приложении\nСменить пароль "
+                "администратора", link_share=1.0),
+        Section("https://d.test/profile/", "", "Профиль", "Профиль", "",
+                "Откройте профиль и нажмите «Изменить пароль»."),
+    ] + [
+        Section(f"https://d.test/other/{n}/", "", topic, topic, "", f"{topic}: описание раздела.")
+        for n, topic in enumerate(("Отпуск", "Расчётные листки", "Госключ", "Лицензии", "1С:ЗУП"))
+    ]  # fmt: skip
+    question = "как сменить пароль"
+    listed = DocIndex.build(sections, IndexSettings(hub_link_share=1.01))
+    assert listed.search(question, k=2)[0].section.anchor == "start"
+    index = DocIndex.build(sections, IndexSettings())
+    assert [hit.section.title for hit in index.search(question, k=2)] == ["Профиль"]
