@@ -8,8 +8,8 @@ contains, whether lexical and semantic retrieval agree on the top five, the
 query's length) predicts the probability that the top section is correct. It is
 trained on the dev split, unanswerable questions included (for them the top
 section is always wrong), and the answer threshold is the lowest probability that
-keeps the target precision on cross-validated dev predictions. Stored as JSON next
-to the index; no pickle.
+keeps the target precision on held-out dev predictions, averaged over bootstrap
+rounds. Stored as JSON next to the index; no pickle.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ BASE_FEATURES = (
 )
 FILE_NAME = "confidence.json"
 REGULARISATION = 0.3  # C of the logistic regression; 0.1-1.0 measured within noise on dev
-CV_REPEATS = 5  # held-out predictions for the threshold: the mean of 5 shuffled 5-fold runs
+CV_REPEATS = 5  # held-out predictions for the dev coverage: the mean of 5 shuffled 5-fold runs
+BOOTSTRAP_ROUNDS = 100  # the threshold: its mean over this many out-of-bag estimates
 TOP_SECTIONS = 5  # term coverage and top overlap look at this many sections
 
 
@@ -215,6 +216,41 @@ def held_out_probabilities(
     return total / repeats
 
 
+def bootstrap_threshold(
+    x: np.ndarray,
+    labels: np.ndarray,
+    target: float,
+    regularisation: float,
+    rounds: int = BOOTSTRAP_ROUNDS,
+    seed: int = 0,
+) -> float:
+    """The answer threshold: over bootstrap rounds, the mean of the lowest probability
+    that keeps ``target`` precision on the round's out-of-bag questions, predicted by a
+    model fitted on its in-bag ones.
+
+    The same rule on one set of held-out predictions swings with a single question near
+    the top: on the bundled dev split, two models that differed only in one section
+    ranked last gave 0.844 and 0.873 (5 and 2 of the demo's 17 mails answered). Over
+    100 out-of-bag rounds the two give 0.826 and 0.825 (rounds: sd 0.07 each). On
+    simulated dev sets where one answer near the top changes, the largest swing fell
+    from 0.17 to 0.05.
+    """
+    random = np.random.default_rng(seed)
+    count = len(labels)
+    thresholds = []
+    for _ in range(rounds):
+        drawn = random.integers(0, count, count)
+        out_of_bag = np.setdiff1d(np.arange(count), drawn)
+        if labels[drawn].min() == labels[drawn].max() or len(out_of_bag) == 0:
+            continue
+        model = LogisticRegression(C=regularisation, max_iter=2000).fit(x[drawn], labels[drawn])
+        predicted = model.predict_proba(x[out_of_bag])[:, 1]
+        thresholds.append(threshold_for_precision(predicted, labels[out_of_bag], target)[0])
+    if not thresholds:
+        raise IndexStoreError("too few correct or wrong dev answers to fit a confidence model")
+    return float(np.mean(thresholds))
+
+
 def fit_confidence(
     rows: Sequence[Mapping[str, float]],
     correct: Sequence[bool],
@@ -231,7 +267,8 @@ def fit_confidence(
     scale[scale == 0] = 1.0
     x = (matrix - mean) / scale
     held_out = held_out_probabilities(x, labels, regularisation)
-    threshold, coverage = threshold_for_precision(held_out, labels, target_precision)
+    threshold = bootstrap_threshold(x, labels, target_precision, regularisation)
+    coverage = float(np.mean(held_out >= threshold))
     model = LogisticRegression(C=regularisation, max_iter=2000)
     model.fit(x, labels)
     return ConfidenceModel(

@@ -17,6 +17,7 @@ from faq_index.confidence import (
     BASE_FEATURES,
     FEATURES,
     ConfidenceModel,
+    bootstrap_threshold,
     fit_confidence,
     held_out_probabilities,
     signals,
@@ -177,3 +178,21 @@ def test_lexical_only_signals_leave_the_semantic_ones_at_zero() -> None:
     # "интеграц", "битрикс" are unknown; the SMS section holds "приход", "sms", "код".
     assert values["unknown_terms"] == pytest.approx(2 / 5)
     assert values["term_coverage"] == pytest.approx(3 / 5)
+
+
+def test_the_threshold_does_not_swing_with_one_question_near_the_top() -> None:
+    for seed in (4, 11):  # data where one changed label near the top moved the old rule most
+        random = np.random.default_rng(seed)
+        x = random.normal(size=(330, 3))
+        labels = (x[:, 0] + 0.5 * x[:, 1] + 0.8 * random.normal(size=330) > 0.3).astype(int)
+        changed = labels.copy()
+        top = int(np.argsort(-x[:, 0])[int(random.integers(0, 15))])
+        changed[top] = 1 - changed[top]
+        single = [
+            threshold_for_precision(held_out_probabilities(x, y, 0.3), y, 0.95)[0]
+            for y in (labels, changed)
+        ]
+        averaged = [bootstrap_threshold(x, y, 0.95, 0.3) for y in (labels, changed)]
+        assert abs(single[0] - single[1]) > 0.1, single  # the swing this guards against
+        assert abs(averaged[0] - averaged[1]) < 0.05, averaged
+        assert all(0.5 < t < 1.0 for t in averaged)
