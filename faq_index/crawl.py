@@ -112,6 +112,7 @@ class Crawler:
         host = urlsplit(start).netloc
         if not host or not start.startswith(("http://", "https://")):
             raise CrawlError(f"not an absolute http(s) URL: {start_url!r}")
+        scope = _Scope(host, self.settings.path_prefix or _folder(urlsplit(start).path))
         previous, redirects = _read_manifest(directory)
         robots, sitemaps = self._robots(start)
         report = CrawlReport()
@@ -119,7 +120,7 @@ class Crawler:
         seen = {start}
         frontier = [start]
         for url in self._sitemap_urls(start, sitemaps):
-            if url not in seen:
+            if scope.holds(url, linked=False) and url not in seen:
                 seen.add(url)
                 frontier.append(url)
         with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
@@ -139,7 +140,7 @@ class Crawler:
                     if result.final_url and result.final_url != result.url:
                         redirects[result.url] = result.final_url
                     for link in self._record(result, start, pages, report, directory):
-                        if urlsplit(link).netloc == host and link not in seen:
+                        if scope.holds(link) and link not in seen:
                             seen.add(link)
                             frontier.append(link)
                     if self.progress:
@@ -278,6 +279,32 @@ def _canonical(html: str, final_url: str, start: str, public_base: str) -> str:
     if not isinstance(link, Tag) or not link.get("href"):
         return ""
     return normalise_url(_on_crawl_host(urljoin(final_url, str(link["href"])), start, public_base))
+
+
+def _folder(path: str) -> str:
+    """The folder of a URL path: "/docs/intro" -> "/docs/", "/help/" -> "/help/"."""
+    return path[: path.rfind("/") + 1] or "/"
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What a crawl fetches: pages on the start URL's host under its folder (a vendor's
+    docs at /help/ without the blog and shop beside them), and files such as PDF manuals
+    that those pages link to wherever they are on the host."""
+
+    host: str
+    prefix: str
+
+    def holds(self, url: str, linked: bool = True) -> bool:
+        parts = urlsplit(url)
+        if parts.netloc != self.host:
+            return False
+        if parts.path.startswith(self.prefix) or parts.path + "/" == self.prefix:
+            return True
+        return linked and parts.path.lower().endswith(_FILE_SUFFIXES)
+
+
+_FILE_SUFFIXES = (".pdf",)
 
 
 def _links(html: str, base_url: str) -> list[str]:

@@ -18,6 +18,10 @@ class CrawlSettings:
     backoff: float = field(default=0.5, metadata={"min": 0.0})
     timeout: float = field(default=15.0, metadata={"min": 0.1})
     user_agent: str = "WiseAdviceSupportDesk/0.1 (+mailto:support@empldocs.ru)"
+    # The crawl stays under this path on the host; "" means the start URL's folder
+    # ("/" for a site root, "/help/" for https://vendor.example/help/). PDF manuals the
+    # pages link to are fetched wherever they are on the host.
+    path_prefix: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from faq_index import Crawler, CrawlSettings, load_crawl
-from tests.conftest import TEST_DATA
+from tests.conftest import SNAPSHOT_DIR, TEST_DATA
 from tests.servers import FlakySiteServer
 
 SETTINGS = replace(CrawlSettings(), delay=0.0, backoff=0.01, public_base_url="")
@@ -68,3 +68,39 @@ def test_recrawl_uses_conditional_requests_and_sees_changed_and_removed_pages(
     _start, pages = load_crawl(crawl_dir)
     assert server.url + "flaky.html" not in {page.url for page, _ in pages}
     assert len(list((crawl_dir / "pages").iterdir())) == len(pages)
+
+
+def test_crawl_of_docs_in_a_folder_leaves_the_rest_of_the_host_alone(tmp_path: Path) -> None:
+    root = tmp_path / "vendor"
+    (root / "help" / "hr").mkdir(parents=True)
+    (root / "blog").mkdir()
+    (root / "files").mkdir()
+    page = "<html><body><main><h1>{0}</h1><p>{1}</p></main></body></html>"
+    (root / "index.html").write_text(page.format("Главная", '<a href="/blog/">Блог</a>'))
+    (root / "blog" / "index.html").write_text(page.format("Блог", "Новости компании."))
+    (root / "help" / "index.html").write_text(
+        page.format(
+            "Справка",
+            '<a href="hr/">Кадровикам</a> <a href="/blog/">Блог</a> '
+            '<a href="/files/manual.pdf">Руководство (PDF)</a> <a href="/">Сайт</a>',
+        )
+    )
+    (root / "help" / "hr" / "index.html").write_text(page.format("Кадровикам", "Шаблоны."))
+    manual = next((SNAPSHOT_DIR / "downloads").glob("*.pdf"))
+    shutil.copy(manual, root / "files" / "manual.pdf")
+    (root / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>/blog/</loc></url></urlset>"
+    )
+    server = FlakySiteServer(root)
+    try:
+        Crawler(SETTINGS).crawl(f"{server.url}help/", tmp_path / "crawl")
+        _, pages = load_crawl(tmp_path / "crawl")
+        fetched = sorted(p.url.removeprefix(server.url.rstrip("/")) for p, _ in pages)
+        assert fetched == ["/files/manual.pdf", "/help/", "/help/hr/"]
+        whole = replace(SETTINGS, path_prefix="/")
+        Crawler(whole).crawl(f"{server.url}help/", tmp_path / "crawl-all")
+        _, pages = load_crawl(tmp_path / "crawl-all")
+        assert {"/", "/blog/"} <= {p.url.removeprefix(server.url.rstrip("/")) for p, _ in pages}
+    finally:
+        server.stop()
