@@ -26,6 +26,7 @@ import requests
 from bs4 import BeautifulSoup, Tag
 
 from faq_index.errors import CrawlError
+from faq_index.extract import decode_html
 from faq_index.settings import CrawlSettings
 
 MANIFEST_NAME = "manifest.json"
@@ -46,6 +47,7 @@ class CrawledPage:
     fetched_at: str
     etag: str = ""
     last_modified: str = ""
+    charset: str = ""  # as the server declared it; the page may declare its own
 
 
 @dataclass
@@ -169,7 +171,7 @@ class Crawler:
         links: list[str] = []
         key = result.final_url
         if result.page.content_type != PDF_TYPE:
-            html = result.body.decode("utf-8", errors="replace")
+            html = decode_html(result.body, result.page.charset)
             canonical = _canonical(html, result.final_url, start, self.settings.public_base_url)
             if canonical and canonical != key:
                 links.append(canonical)
@@ -245,7 +247,8 @@ class Crawler:
             return _Fetch(url, final_url, "unchanged", page=known, body=body)
         if response.status_code != 200:
             return _Fetch(url, final_url, reason=f"HTTP {response.status_code}")
-        content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        declared = response.headers.get("Content-Type", "")
+        content_type = declared.split(";")[0].strip().lower()
         if content_type != PDF_TYPE and "html" not in content_type:
             return _Fetch(url, final_url, "skipped", f"content type {content_type or 'unknown'}")
         body = response.content
@@ -257,6 +260,7 @@ class Crawler:
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             etag=response.headers.get("ETag", ""),
             last_modified=response.headers.get("Last-Modified", ""),
+            charset=_charset_of(declared),
         )
         _store_body(directory, page, body)
         status = "new" if known is None else ("unchanged" if known.sha256 == sha else "changed")
@@ -279,6 +283,14 @@ def _canonical(html: str, final_url: str, start: str, public_base: str) -> str:
     if not isinstance(link, Tag) or not link.get("href"):
         return ""
     return normalise_url(_on_crawl_host(urljoin(final_url, str(link["href"])), start, public_base))
+
+
+def _charset_of(content_type: str) -> str:
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip("'\"").lower()
+    return ""
 
 
 def _folder(path: str) -> str:

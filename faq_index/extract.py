@@ -9,12 +9,13 @@ h2/h3 heading starts a section whose anchor makes a deep link.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Tag, UnicodeDammit
 from bs4.element import Comment, NavigableString
 
 MAIN_SELECTORS = (
@@ -86,6 +87,28 @@ class ExtractionRules:
 
 
 GENERIC_RULES = ExtractionRules()
+
+
+def decode_html(body: bytes, declared: str = "") -> str:
+    """A page's text: in the charset its server declared, else the one the page declares
+    (BOM, ``<meta charset>``), else UTF-8, else windows-1251, in which older Russian
+    sites are still served (decoding it as UTF-8 left nothing readable)."""
+    known = [declared] if declared and _known_codec(declared) else []
+    dammit = UnicodeDammit(
+        body, known_definite_encodings=known, user_encodings=["utf-8", "windows-1251"],
+        is_html=True,
+    )  # fmt: skip
+    if dammit.unicode_markup is None:
+        return body.decode("utf-8", errors="replace")
+    return str(dammit.unicode_markup)
+
+
+def _known_codec(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
 
 
 def extract_sections(

@@ -46,6 +46,7 @@ from faq_index.extract import (
     GENERIC_RULES,
     ExtractionRules,
     Section,
+    decode_html,
     drop_repeated_lines,
     extract_sections,
 )
@@ -586,7 +587,7 @@ def sections_from_crawl(
             extracted = extract_pdf_sections(body, page.url)
             files.update(public_url(s.url, start_url, public_base) for s in extracted)
         else:
-            extracted = extract_sections(body.decode("utf-8", errors="replace"), page.url, rules)
+            extracted = extract_sections(decode_html(body, page.charset), page.url, rules)
         for section in extracted:
             url = public_url(section.url, start_url, public_base)
             key = f"{url}#{section.anchor}#{section.title}"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from faq_index import Crawler, CrawlSettings, load_crawl
+from faq_index.index import sections_from_crawl
 from tests.conftest import SNAPSHOT_DIR, TEST_DATA
 from tests.servers import FlakySiteServer
 
@@ -104,3 +105,22 @@ def test_crawl_of_docs_in_a_folder_leaves_the_rest_of_the_host_alone(tmp_path: P
         assert {"/", "/blog/"} <= {p.url.removeprefix(server.url.rstrip("/")) for p, _ in pages}
     finally:
         server.stop()
+
+
+def test_a_windows_1251_site_is_indexed_readably(tmp_path: Path) -> None:
+    root = tmp_path / "old-site"
+    root.mkdir()
+    body = (
+        "<html><head><title>Справка</title></head><body><main><h1>Вход в кабинет</h1>"
+        "<p>Если не приходит SMS с кодом, подождите минуту и запросите код снова.</p>"
+        "</main></body></html>"
+    )
+    (root / "index.html").write_bytes(body.encode("cp1251"))  # no charset anywhere
+    server = FlakySiteServer(root)
+    try:
+        Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl")
+    finally:
+        server.stop()
+    sections, _ = sections_from_crawl(tmp_path / "crawl", "")
+    assert [s.title for s in sections] == ["Вход в кабинет"]
+    assert "не приходит SMS с кодом" in sections[0].text

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from faq_index import Section, extract_sections
-from faq_index.extract import ExtractionRules, drop_repeated_lines
+from faq_index.extract import ExtractionRules, decode_html, drop_repeated_lines
 from tests.browser_support import chromium
 from tests.conftest import TEST_DATA
 from tests.servers import FlakySiteServer
@@ -163,3 +163,16 @@ def test_a_list_of_links_is_told_from_an_answer_that_cites_a_page() -> None:
     hub, answer = extract_sections(html, "https://docs.test/")[1:]
     assert hub.link_share == 1.0
     assert 0.0 < answer.link_share < 0.15
+
+
+def test_pages_are_read_in_the_charset_they_come_in() -> None:
+    text = "Не приходит SMS с кодом"
+    page = f"<html><head>{{meta}}</head><body><main><h1>{text}</h1></main></body></html>"
+    plain = page.format(meta="").encode("cp1251")
+    assert text in decode_html(plain, "windows-1251")  # declared by the server
+    assert text in decode_html(plain)  # declared by nobody: not UTF-8, so windows-1251
+    meta = page.format(meta='<meta charset="windows-1251">').encode("cp1251")
+    assert text in decode_html(meta)
+    assert text in decode_html(page.format(meta="").encode("utf-8"))
+    assert text in decode_html(page.format(meta="").encode("koi8-r"), "koi8-r")
+    assert text in decode_html(plain, "x-no-such-charset")
