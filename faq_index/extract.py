@@ -155,7 +155,8 @@ def _faq_blocks_as_headings(main: Tag) -> None:
     """One section per question in FAQ markup that has no headings of its own.
 
     Covers <details><summary>, <dl><dt>/<dd> and schema.org FAQPage microdata
-    (itemprop="name" inside itemtype=".../Question").
+    (itemprop="name" inside itemtype=".../Question"); failing those, paragraphs that are
+    a bold question.
     """
     if main.find(SECTION_HEADINGS):
         # A page with headings is already split; its <details> are collapsible notes
@@ -168,6 +169,8 @@ def _faq_blocks_as_headings(main: Tag) -> None:
         questions.append(term)
     for name in main.select("[itemtype$='/Question'] [itemprop=name]"):
         questions.append(name)
+    if not questions:
+        questions = _bold_questions(main)
     for node in questions:
         if node.find(SECTION_HEADINGS):
             continue
@@ -175,6 +178,25 @@ def _faq_blocks_as_headings(main: Tag) -> None:
         anchor = node.get("id") or (owner.get("id") if owner is not None else None)
         node.name = "h3"
         node.attrs = {"id": str(anchor)} if anchor else {}
+
+
+BOLD_QUESTION_MAX_CHARS = 200
+
+
+def _bold_questions(main: Tag) -> list[Tag]:
+    """Paragraphs that are nothing but a bold question (``<p><strong>Как …?</strong></p>``),
+    the FAQ markup of many site builders and CMS editors; at least two of them, so that a
+    single bold remark in a page does not split it."""
+    found = []
+    for paragraph in main.find_all(["p", "div"]):
+        text = _clean(paragraph.get_text(" "))
+        if not text.endswith("?") or len(text) > BOLD_QUESTION_MAX_CHARS:
+            continue
+        bold = paragraph.find(["strong", "b"])
+        whole = isinstance(bold, Tag) and _clean(bold.get_text(" ")) == text
+        if whole and not paragraph.find(["p", "div"]):
+            found.append(paragraph)
+    return found if len(found) >= 2 else []
 
 
 def _main_content(soup: BeautifulSoup, extra: tuple[str, ...] = ()) -> Tag:

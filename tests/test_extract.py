@@ -176,3 +176,22 @@ def test_pages_are_read_in_the_charset_they_come_in() -> None:
     assert text in decode_html(page.format(meta="").encode("utf-8"))
     assert text in decode_html(page.format(meta="").encode("koi8-r"), "koi8-r")
     assert text in decode_html(plain, "x-no-such-charset")
+
+
+def test_bold_questions_of_a_site_builder_faq_give_one_section_each() -> None:
+    html = """<html><body><div class="t-records"><div class="t-text">
+    <p>Ответы на вопросы сотрудников. <b>Важно:</b> кабинет работает круглосуточно.</p>
+    <p><strong>Как войти в личный кабинет?</strong></p>
+    <p>Откройте ссылку из приглашения и введите код из SMS.</p>
+    <p><b>Что делать, если не приходит код?</b></p>
+    <p>Подождите минуту и запросите код повторно. Проверьте номер телефона.</p>
+    </div></div></body></html>"""
+    sections = extract_sections(html, "https://vendor.test/faq")
+    assert [s.title for s in sections[1:]] == [
+        "Как войти в личный кабинет?",
+        "Что делать, если не приходит код?",
+    ]
+    assert sections[2].text.startswith("Подождите минуту")
+    assert sections[2].anchor.startswith(":~:text=Что%20делать")
+    one = html.replace("<p><b>Что делать, если не приходит код?</b></p>", "")
+    assert len(extract_sections(one, "https://vendor.test/faq")) == 1  # one bold line: no split
