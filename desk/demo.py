@@ -72,7 +72,7 @@ def run_demo(config: Config, say: Callable[[str], None] = print) -> list[DemoRow
     say(
         f"Fitted fusion on the dev questions ({fit.fusion}, semantic weight "
         f"{fit.semantic_weight}) and the answer confidence (answer at p >= "
-        f"{fit.confidence.threshold:.2f} for {fit.confidence.target_precision:.0%} precision)"
+        f"{fit.confidence.threshold:.3f} for {fit.confidence.target_precision:.0%} precision)"
     )
     training = train_classifier(demo)
     scores = ", ".join(f"{head} {f1:.3f}" for head, f1 in training.scores.items())

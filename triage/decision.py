@@ -94,7 +94,7 @@ class Decision:
             if reason.code == "classified":
                 parts.append(f"{data['intent']} {data['intent_confidence']:.2f}")
             elif "probability" in data:
-                parts.append(f"p={data['probability']:.2f} (answer at {data['threshold']:.2f})")
+                parts.append(f"p={data['probability']:.3f} (answer at {data['threshold']:.3f})")
             elif reason.code in ("incomplete_report", "still_incomplete"):
                 parts.append("missing " + ", ".join(f.code for f in self.missing))
             elif reason.code == "automatic_mail":
