@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import time
 import urllib.robotparser
@@ -83,10 +84,24 @@ class _Fetch:
     body: bytes = b""
 
 
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+# Query parameters that only say where a visitor came from: the same page under another URL.
+_TRACKING = re.compile(r"^(utm_\w+|gclid|yclid|ysclid|fbclid|_openstat|mc_cid|mc_eid)$", re.I)
+
+
 def normalise_url(url: str) -> str:
+    """One spelling per page: no fragment, lower-case scheme and host, no default port,
+    no tracking parameters (utm_*, gclid, yclid...), "/" for an empty path."""
     url, _fragment = urldefrag(url.strip())
     parts = urlsplit(url)
-    return parts._replace(path=parts.path or "/", fragment="").geturl()
+    scheme, netloc = parts.scheme.lower(), parts.netloc.lower()
+    netloc = netloc.removesuffix(_DEFAULT_PORTS.get(scheme, "\0"))
+    query = "&".join(
+        pair for pair in parts.query.split("&") if pair and not _TRACKING.match(pair.split("=")[0])
+    )
+    return parts._replace(
+        scheme=scheme, netloc=netloc, path=parts.path or "/", query=query, fragment=""
+    ).geturl()
 
 
 def _progress_bar(done: int, total: int, url: str) -> None:
@@ -171,14 +186,19 @@ class Crawler:
         links: list[str] = []
         key = result.final_url
         if result.page.content_type != PDF_TYPE:
-            html = decode_html(result.body, result.page.charset)
-            canonical = _canonical(html, result.final_url, start, self.settings.public_base_url)
+            soup = BeautifulSoup(decode_html(result.body, result.page.charset), "lxml")
+            canonical = _canonical(soup, result.final_url, start, self.settings.public_base_url)
             if canonical and canonical != key:
                 links.append(canonical)
                 if urlsplit(canonical).netloc == urlsplit(key).netloc:
                     report.skipped[result.url] = f"duplicate of canonical {canonical}"
                     return links
-            links += _links(html, result.final_url)
+            robots = _robots_directives(soup)
+            if "nofollow" not in robots and "none" not in robots:
+                links += _links(soup, result.final_url)
+            if "noindex" in robots or "none" in robots:
+                report.skipped[result.url] = "marked noindex (meta robots)"
+                return links
         if key in pages:
             report.skipped[result.url] = f"same page as {key}"
             return links
@@ -277,8 +297,17 @@ def _on_crawl_host(url: str, start: str, public_base: str) -> str:
     return url
 
 
-def _canonical(html: str, final_url: str, start: str, public_base: str) -> str:
-    soup = BeautifulSoup(html, "lxml")
+def _robots_directives(soup: BeautifulSoup) -> set[str]:
+    """The page's own robots directives (``<meta name="robots" content="noindex">``):
+    search results, print versions and tag listings that a site keeps out of indexes."""
+    found: set[str] = set()
+    for meta in soup.find_all("meta", attrs={"name": True, "content": True}):
+        if isinstance(meta, Tag) and str(meta["name"]).strip().lower() == "robots":
+            found |= {part.strip().lower() for part in str(meta["content"]).split(",")}
+    return found
+
+
+def _canonical(soup: BeautifulSoup, final_url: str, start: str, public_base: str) -> str:
     link = soup.find("link", rel="canonical")
     if not isinstance(link, Tag) or not link.get("href"):
         return ""
@@ -319,11 +348,10 @@ class _Scope:
 _FILE_SUFFIXES = (".pdf",)
 
 
-def _links(html: str, base_url: str) -> list[str]:
-    soup = BeautifulSoup(html, "lxml")
+def _links(soup: BeautifulSoup, base_url: str) -> list[str]:
     found = []
     for anchor in soup.find_all("a", href=True):
-        if not isinstance(anchor, Tag):
+        if not isinstance(anchor, Tag) or "nofollow" in (anchor.get("rel") or []):
             continue
         href = str(anchor["href"]).strip()
         if href.startswith(("mailto:", "tel:", "javascript:", "#")):

@@ -124,3 +124,36 @@ def test_a_windows_1251_site_is_indexed_readably(tmp_path: Path) -> None:
     sections, _ = sections_from_crawl(tmp_path / "crawl", "")
     assert [s.title for s in sections] == ["Вход в кабинет"]
     assert "не приходит SMS с кодом" in sections[0].text
+
+
+def test_tracking_parameters_noindex_pages_and_nofollow_links(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    for folder in ("a", "search", "c", "login"):
+        (root / folder).mkdir(parents=True)
+    page = "<html><head>{0}</head><body><main><h1>{1}</h1><p>{2}</p></main></body></html>"
+    (root / "index.html").write_text(
+        page.format(
+            "",
+            "Справка",
+            '<a href="a/?utm_source=mail&amp;utm_medium=email">А</a> <a href="a/">А</a> '
+            '<a href="search/?q=sms">Поиск</a> <a rel="nofollow" href="login/">Вход</a>',
+        )
+    )
+    (root / "a" / "index.html").write_text(page.format("", "Раздел А", "Текст раздела А."))
+    (root / "search" / "index.html").write_text(
+        page.format(
+            '<meta name="robots" content="noindex, follow">', "Поиск", '<a href="/c/">В</a>'
+        )
+    )
+    (root / "c" / "index.html").write_text(page.format("", "Раздел В", "Текст раздела В."))
+    (root / "login" / "index.html").write_text(page.format("", "Вход", "Форма входа."))
+    server = FlakySiteServer(root)
+    try:
+        report = Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl")
+        _, pages = load_crawl(tmp_path / "crawl")
+    finally:
+        server.stop()
+    fetched = sorted(p.url.removeprefix(server.url.rstrip("/")) for p, _ in pages)
+    assert fetched == ["/", "/a/", "/c/"]  # one /a/; the search page's link followed
+    assert report.skipped[f"{server.url}search/?q=sms"] == "marked noindex (meta robots)"
+    assert not any("login" in url for url in [*report.skipped, *fetched])
