@@ -129,21 +129,25 @@ class Crawler:
         host = urlsplit(start).netloc
         if not host or not start.startswith(("http://", "https://")):
             raise CrawlError(f"not an absolute http(s) URL: {start_url!r}")
-        scope = _Scope(host, self.settings.path_prefix or _folder(urlsplit(start).path))
+        scope = _Scope.around(start, self.settings.path_prefix)
         previous, redirects = _read_manifest(directory)
         robots, sitemaps = self._robots(start)
         report = CrawlReport()
         pages: dict[str, CrawledPage] = {}
         seen = {start}
         frontier = [start]
+        listed: set[str] = set()  # from the sitemap rather than linked from a page
         for url in self._sitemap_urls(start, sitemaps):
             if scope.holds(url, linked=False) and url not in seen:
                 seen.add(url)
+                listed.add(url)
                 frontier.append(url)
         with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
             while frontier and len(pages) < self.settings.max_pages:
                 allowed = []
                 for url in frontier:
+                    if url != start and not scope.holds(url, linked=url not in listed):
+                        continue  # the start redirected to a narrower home
                     if robots.can_fetch(self.settings.user_agent, url):
                         allowed.append(url)
                     else:
@@ -156,6 +160,10 @@ class Crawler:
                 for result in pool.map(fetch, allowed):
                     if result.final_url and result.final_url != result.url:
                         redirects[result.url] = result.final_url
+                        if result.url == start:
+                            # /help -> /help/, http -> https, /docs -> /ru/docs/: the
+                            # documentation lives where the start URL leads.
+                            scope = _Scope.around(result.final_url, self.settings.path_prefix)
                     for link in self._record(result, start, pages, report, directory):
                         if scope.holds(link) and link not in seen:
                             seen.add(link)
@@ -335,6 +343,11 @@ class _Scope:
 
     host: str
     prefix: str
+
+    @classmethod
+    def around(cls, url: str, path_prefix: str = "") -> _Scope:
+        parts = urlsplit(url)
+        return cls(parts.netloc, path_prefix or _folder(parts.path))
 
     def holds(self, url: str, linked: bool = True) -> bool:
         parts = urlsplit(url)

@@ -157,3 +157,26 @@ def test_tracking_parameters_noindex_pages_and_nofollow_links(tmp_path: Path) ->
     assert fetched == ["/", "/a/", "/c/"]  # one /a/; the search page's link followed
     assert report.skipped[f"{server.url}search/?q=sms"] == "marked noindex (meta robots)"
     assert not any("login" in url for url in [*report.skipped, *fetched])
+
+
+def test_the_scope_follows_where_the_start_url_leads(tmp_path: Path) -> None:
+    root = tmp_path / "vendor"
+    (root / "help" / "a").mkdir(parents=True)
+    (root / "blog").mkdir()
+    page = "<html><body><main><h1>{0}</h1><p>{1}</p></main></body></html>"
+    (root / "help" / "index.html").write_text(
+        page.format("Справка", '<a href="a/">Раздел</a> <a href="/blog/">Блог</a>')
+    )
+    (root / "help" / "a" / "index.html").write_text(page.format("Раздел", "Текст раздела."))
+    (root / "blog" / "index.html").write_text(page.format("Блог", "Новости."))
+    server = FlakySiteServer(root)
+    try:
+        # "/help" redirects to "/help/": the docs' home, not the whole host.
+        Crawler(SETTINGS).crawl(f"{server.url}help", tmp_path / "crawl")
+        _, pages = load_crawl(tmp_path / "crawl")
+    finally:
+        server.stop()
+    assert sorted(p.url.removeprefix(server.url.rstrip("/")) for p, _ in pages) == [
+        "/help/",
+        "/help/a/",
+    ]
