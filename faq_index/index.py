@@ -51,7 +51,13 @@ from faq_index.extract import (
     extract_sections,
 )
 from faq_index.pdf import extract_pdf_sections
-from faq_index.semantic import Embedder, clip_to_tokens, content_key, embed_with_cache
+from faq_index.semantic import (
+    Embedder,
+    clip_to_tokens,
+    content_key,
+    embed_with_cache,
+    passage_continuations,
+)
 from faq_index.settings import IndexSettings
 from faq_index.text import analyze, normalise, prepare_query
 
@@ -78,6 +84,15 @@ class SearchHit:
         text = " ".join(self.section.text.split())
         text = text.replace(" ,", ",").replace(" .", ".").replace(" :", ":").replace(" »", "»")
         return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+@dataclass(frozen=True)
+class Continuations:
+    """Vectors of the parts of long sections beyond their passage, and whose parts they are."""
+
+    vectors: np.ndarray  # (parts, dim)
+    owners: np.ndarray  # (parts,) section index of each part
+    keys: list[str]  # content keys, for the embedding cache
 
 
 @dataclass(frozen=True)
@@ -249,6 +264,7 @@ class DocIndex:
         vector_keys: list[list[str]] | None = None,
         embedder: Embedder | None = None,
         semantic_status: str = "",
+        continuations: Continuations | None = None,
     ) -> None:
         self.sections = list(sections)
         self.vectorizers = vectorizers
@@ -264,6 +280,9 @@ class DocIndex:
         )
         self.vectors = None if self._by_kind is None else self._by_kind.transpose(1, 0, 2)
         self.vector_keys = vector_keys or []
+        # A section's passage embeds its first MAX_PASSAGE_CHARS characters; the rest of a
+        # long one is embedded in parts, and the section scores its best part.
+        self.continuations = continuations if vectors is not None else None
         self.embedder = embedder if vectors is not None else None
         self.semantic_status = semantic_status or (
             "semantic retrieval on" if self.embedder is not None else "lexical only"
@@ -318,6 +337,7 @@ class DocIndex:
         }
         vectors = None
         keys: list[list[str]] = []
+        continuations = None
         if embedder is not None:
             texts = [t for s in sections for t in (section_heading(s), _passage(s))]
             flat, embedded = embed_with_cache(embedder, texts, cache or {}, progress)
@@ -325,10 +345,24 @@ class DocIndex:
             flat_keys = [content_key(embedder.name, text) for text in texts]
             keys = [flat_keys[i : i + 2] for i in range(0, len(flat_keys), 2)]
             manifest["semantic_model"] = embedder.name
+            parts = [
+                (i, piece)
+                for i, s in enumerate(sections)
+                for piece in passage_continuations(section_heading(s), s.text)
+            ]
+            if parts:
+                pieces = [piece for _, piece in parts]
+                more, embedded_more = embed_with_cache(embedder, pieces, cache or {})
+                continuations = Continuations(
+                    more,
+                    np.array([i for i, _ in parts], dtype=np.intp),
+                    [content_key(embedder.name, piece) for piece in pieces],
+                )
+                embedded += embedded_more
             manifest["embedded"] = embedded
         return cls(
             sections, vectorizers, matrices, manifest, settings, vectors, keys, embedder,
-            semantic_status,
+            semantic_status, continuations,
         )  # fmt: skip
 
     def with_settings(self, settings: IndexSettings) -> DocIndex:
@@ -336,6 +370,7 @@ class DocIndex:
         return DocIndex(
             self.sections, self.vectorizers, self.matrices, self.manifest, settings,
             self.vectors, self.vector_keys, self.embedder, self.semantic_status,
+            self.continuations,
         )  # fmt: skip
 
     def with_fusion(self, method: str, weight: float) -> DocIndex:
@@ -414,12 +449,17 @@ class DocIndex:
         assert self._by_kind is not None
         headings, passages = self._by_kind
         if len(headings) < SPLIT_PRODUCT_FROM:
-            return np.asarray(np.maximum(headings @ query_vector, passages @ query_vector))
-        # Bound by memory (30 MB at 10,000 sections: 2.6 ms on one core), so the two
-        # products go to both cores: BLAS releases the GIL, and the side thread sleeps
-        # when idle (BLAS's own pool spins, and fought the embedding engine's threads).
-        pending = _side_thread().submit(np.dot, headings, query_vector)
-        return np.asarray(np.maximum(passages @ query_vector, pending.result()))
+            scores = np.maximum(headings @ query_vector, passages @ query_vector)
+        else:
+            # Bound by memory (30 MB at 10,000 sections: 2.6 ms on one core), so the two
+            # products go to both cores: BLAS releases the GIL, and the side thread sleeps
+            # when idle (BLAS's own pool spins, and fought the embedding engine's threads).
+            pending = _side_thread().submit(np.dot, headings, query_vector)
+            scores = np.maximum(passages @ query_vector, pending.result())
+        if self.continuations is not None:
+            parts = self.continuations
+            np.maximum.at(scores, parts.owners, parts.vectors @ query_vector)
+        return np.asarray(scores)
 
     def semantic_query(self, query: str) -> str:
         """The part of a question that ``scores`` embeds."""
@@ -492,6 +532,14 @@ class DocIndex:
         else:
             for stale in ("semantic.npy", "semantic.keys.json"):
                 (directory / stale).unlink(missing_ok=True)
+        if self.continuations is not None:
+            parts = self.continuations
+            np.save(directory / "semantic.parts.npy", parts.vectors.astype(np.float32))
+            owners = [int(i) for i in parts.owners]
+            _write_json(directory / "semantic.parts.json", {"owners": owners, "keys": parts.keys})
+        else:
+            for stale in ("semantic.parts.npy", "semantic.parts.json"):
+                (directory / stale).unlink(missing_ok=True)
         _write_json(directory / "manifest.json", self.manifest)
 
     @classmethod
@@ -534,16 +582,19 @@ class DocIndex:
             matrices[name] = sp.csr_matrix(sp.load_npz(directory / f"{name}.postings.npz"))
         vectors, keys, status = None, [], embedder_status
         model = manifest.get("semantic_model")
+        continuations = None
         if model and embedder is not None and embedder.name == model:
             vectors = np.load(directory / "semantic.npy", allow_pickle=False)
             keys = json.loads((directory / "semantic.keys.json").read_text(encoding="utf-8"))
+            continuations = _load_continuations(directory)
         elif model and embedder is None:
             status = embedder_status or f"{model} not loaded; lexical only"
         elif not model:
             status = "index built without embeddings; lexical only"
         index = cls(
-            sections, vectorizers, matrices, manifest, settings, vectors, keys, embedder, status
-        )
+            sections, vectorizers, matrices, manifest, settings, vectors, keys, embedder, status,
+            continuations,
+        )  # fmt: skip
         fitted_method, fitted_weight = fitted_fusion(directory)
         index.fusion = (
             settings.fusion if settings.fusion != "fitted" else fitted_method,
@@ -563,7 +614,31 @@ def load_embedding_cache(directory: Path) -> dict[str, np.ndarray]:
     for pair, vector_pair in zip(keys, vectors, strict=False):
         for key, vector in zip(pair, vector_pair, strict=False):
             cache[str(key)] = np.asarray(vector)
+    try:
+        parts = _load_continuations(directory)
+    except IndexStoreError:
+        parts = None  # a cache, not the index: what cannot be read is embedded again
+    if parts is not None:
+        cache.update(zip(parts.keys, parts.vectors, strict=True))
     return cache
+
+
+def _load_continuations(directory: Path) -> Continuations | None:
+    """The vectors of long sections' further parts, if the index has any."""
+    try:
+        vectors = np.load(directory / "semantic.parts.npy", allow_pickle=False)
+        data = json.loads((directory / "semantic.parts.json").read_text(encoding="utf-8"))
+        owners = np.array(data["owners"], dtype=np.intp)
+        keys = [str(key) for key in data["keys"]]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexStoreError(
+            f"{directory} has damaged semantic parts ({exc}); run `triage index --force`"
+        ) from exc
+    if not len(vectors) == len(owners) == len(keys):
+        raise IndexStoreError(f"{directory} has damaged semantic parts; run `triage index --force`")
+    return Continuations(vectors, owners, keys)
 
 
 def _write_json(path: Path, data: object) -> None:

@@ -162,6 +162,42 @@ def embed_queries_with_cache(
     return np.vstack([cache[key] for key in keys]).astype(np.float32)
 
 
+MAX_EXTRA_PASSAGES = 8  # per section: a 13,000-character page is read whole, a book is not
+
+
+def passage_continuations(heading: str, text: str) -> list[str]:
+    """The parts of a long section beyond what its passage embeds (the first
+    ``MAX_PASSAGE_CHARS`` characters of heading and text), each under its heading, cut
+    between lines into pieces of at most ``MAX_PASSAGE_CHARS``. Empty for most sections."""
+    passage = f"{heading}\n{text}"
+    if len(passage) <= MAX_PASSAGE_CHARS:
+        return []
+    rest = passage[MAX_PASSAGE_CHARS:]
+    room = MAX_PASSAGE_CHARS - len(heading) - 1
+    if room < 200:  # a heading as long as a passage: nothing sensible to add
+        return []
+    pieces: list[str] = []
+    current = ""
+    for line in rest.splitlines():
+        while len(line) > room:  # a single line longer than a piece: cut between words
+            cut = line.rfind(" ", 0, room)
+            cut = cut if cut > room // 2 else room
+            pieces, current = _flush_piece(pieces, current), ""
+            pieces.append(line[:cut].strip())
+            line = line[cut:].strip()
+        if current and len(current) + 1 + len(line) > room:
+            pieces, current = _flush_piece(pieces, current), ""
+        current = f"{current}\n{line}" if current else line
+    pieces = _flush_piece(pieces, current)
+    return [f"{heading}\n{piece}" for piece in pieces if piece][:MAX_EXTRA_PASSAGES]
+
+
+def _flush_piece(pieces: list[str], current: str) -> list[str]:
+    if current.strip():
+        pieces.append(current.strip())
+    return pieces
+
+
 def content_key(model: str, text: str) -> str:
     """What an embedding is cached under: the model and the (truncated) text."""
     return hashlib.sha256(f"{model}\n{text[:MAX_PASSAGE_CHARS]}".encode()).hexdigest()[:32]

@@ -15,7 +15,7 @@ from desk.config import Config
 from faq_index import DocIndex, IndexSettings, Section
 from faq_index.index import SPLIT_PRODUCT_FROM, load_embedding_cache, top_k
 from faq_index.pdf import extract_pdf_sections
-from faq_index.semantic import load_embedder
+from faq_index.semantic import MAX_PASSAGE_CHARS, load_embedder
 from tests.conftest import SNAPSHOT_DIR
 
 SECTIONS = [
@@ -178,3 +178,48 @@ def test_a_table_of_contents_ranks_below_the_sections_it_lists() -> None:
     assert listed.search(question, k=2)[0].section.anchor == "start"
     index = DocIndex.build(sections, IndexSettings())
     assert [hit.section.title for hit in index.search(question, k=2)] == ["Профиль"]
+
+
+def test_the_end_of_a_long_section_is_embedded_too(tmp_path: Path) -> None:
+    embedder, why = load_embedder(IndexSettings().semantic_model)
+    if embedder is None:
+        pytest.skip(why)
+    filler = "\n".join(
+        f"Пункт {n}. Кадровик заполняет карточку сотрудника: табельный номер, должность, "
+        f"подразделение и дату приёма, затем сохраняет карточку."
+        for n in range(1, 25)
+    )
+    ending = (
+        "Если телефон потерян, мобильное приложение блокируется, "
+        "а вход по отпечатку пальца отключается."
+    )
+    sections = [
+        Section("https://d.test/manual/", "", "Руководство кадровика", "Руководство", "",
+                f"{filler}\n{ending}"),
+        Section("https://d.test/card/", "", "Карточка сотрудника", "Карточка", "",
+                "Кадровик заполняет карточку сотрудника и сохраняет её."),
+        Section("https://d.test/vacation/", "", "Отпуск", "Отпуск", "",
+                "Заявление на отпуск подаётся в разделе «Заявления»."),
+    ]  # fmt: skip
+    assert len(sections[0].text) > 2 * MAX_PASSAGE_CHARS
+    index = DocIndex.build(sections, IndexSettings(), embedder=embedder, cache={})
+    assert index.continuations is not None
+    assert set(index.continuations.owners.tolist()) == {0}
+    question = "украли смартфон, что будет с входом по биометрии"
+    scores = index.scores(question)
+    assert scores.semantic is not None and int(scores.semantic.argmax()) == 0
+    first_part_only = DocIndex(
+        index.sections, index.vectorizers, index.matrices, index.manifest, index.settings,
+        index.vectors, index.vector_keys, embedder,
+    )  # fmt: skip
+    without = first_part_only.scores(question).semantic
+    assert without is not None and without[0] < scores.semantic[0] - 0.02
+
+    index.save(tmp_path)
+    loaded = DocIndex.load(tmp_path, IndexSettings(), embedder)
+    assert loaded.continuations is not None
+    assert np.allclose(loaded.scores(question).semantic, scores.semantic)  # type: ignore[arg-type]
+    cache = load_embedding_cache(tmp_path)
+    assert set(index.continuations.keys) <= set(cache)
+    rebuilt = DocIndex.build(sections, IndexSettings(), embedder=embedder, cache=cache)
+    assert rebuilt.manifest["embedded"] == 0
