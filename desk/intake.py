@@ -558,11 +558,15 @@ class IntakeService:
 
     def _suggestions(self, decision: Decision) -> tuple[SearchHit, ...]:
         """Links offered as "may help" in the acknowledgment of an unconfident how-to question."""
-        if not self.decision_settings.suggest_links:
+        settings = self.decision_settings
+        if not settings.suggest_links:
             return ()
-        if not any(reason.code == "low_confidence" for reason in decision.reasons):
+        unconfident = [r for r in decision.reasons if r.code == "low_confidence"]
+        if not unconfident:
             return ()
-        return decision.links[: self.decision_settings.max_suggestions]
+        if float(unconfident[0].data.get("probability", 0.0)) < settings.min_suggestion_probability:
+            return ()  # more likely than not, none of them would help
+        return decision.links[: settings.max_suggestions]
 
     def _enqueue(self, ticket: Ticket, mail: ParsedMail, kind: str, extra: dict[str, Any]) -> None:
         received = mail.date.strftime("%d.%m.%Y %H:%M") if mail.date else ticket.created_at

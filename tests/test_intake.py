@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from email.message import EmailMessage
 from pathlib import Path
 
 from desk import services
-from desk.config import load_config
+from desk.config import Config, load_config
 from desk.intake import IntakeService
 from desk.services import with_work_dir
 from mailer import TemplateRenderer
 from mailer.compose import TEMPLATE_DIR
+from tests.conftest import SAMPLE_MAIL_DIR
+from tests.webui_support import web_config
 from triage import AttachmentVault
 from triage.rules import PolicySettingsView
 
@@ -75,3 +78,37 @@ def test_acknowledgment_offers_possibly_helpful_links_clearly_labelled() -> None
     assert "возможно, вам помогут эти разделы" in rendered.text
     assert "могут не подойти" in rendered.text
     assert "https://padocs.empldocs.app/e/#u" in rendered.text
+
+
+def test_suggestions_are_offered_only_when_they_are_likely_to_help(
+    indexed_config: Config, tmp_path: Path
+) -> None:
+    """Two unconfident how-to questions of the sample mailbox: "where is my payslip" gets
+    its "may help" links; "How to reset my password?" in English, whose best sections are
+    API pages at p 0.13, gets none."""
+    config = web_config(indexed_config, tmp_path)
+    store = services.open_store(config)
+    try:
+        intake = services.intake_service(config, store, services.load_models(config))
+        for name in ("04-where-is-payslip.eml", "15-english-password-reset.eml"):
+            result = intake.process((SAMPLE_MAIL_DIR / name).read_bytes(), name)
+            assert result.outcome == "escalate", result
+        suggested = {
+            store.ticket_by_id(int(e["ticket_id"])).subject: e
+            for e in store.events_of(("links_suggested",), "")
+        }
+        reasons = {
+            t.subject: next(
+                r for r in json.loads(store.decisions(t.id)[0]["reasons"]) if "probability" in r
+            )
+            for t in store.list_tickets()
+        }
+        acks = {t.subject: store.outbox(t.id)[0].raw.decode() for t in store.list_tickets()}
+    finally:
+        store.close()
+    payslip = next(s for s in reasons if "листок" in s.lower())
+    english = next(s for s in reasons if "password" in s.lower())
+    floor = config.decision.min_suggestion_probability
+    assert reasons[payslip]["probability"] >= floor > reasons[english]["probability"]
+    assert payslip in suggested and english not in suggested
+    assert "padocs.empldocs.app/admin/api" not in acks[english]
