@@ -136,18 +136,14 @@ class Crawler:
         pages: dict[str, CrawledPage] = {}
         seen = {start}
         frontier = [start]
-        listed: set[str] = set()  # from the sitemap rather than linked from a page
         for url in self._sitemap_urls(start, sitemaps):
             if scope.holds(url, linked=False) and url not in seen:
                 seen.add(url)
-                listed.add(url)
                 frontier.append(url)
         with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
             while frontier and len(pages) < self.settings.max_pages:
                 allowed = []
                 for url in frontier:
-                    if url != start and not scope.holds(url, linked=url not in listed):
-                        continue  # the start redirected to a narrower home
                     if robots.can_fetch(self.settings.user_agent, url):
                         allowed.append(url)
                     else:
@@ -162,7 +158,8 @@ class Crawler:
                         redirects[result.url] = result.final_url
                         if result.url == start:
                             # /help -> /help/, http -> https, /docs -> /ru/docs/: the
-                            # documentation lives where the start URL leads.
+                            # documentation lives where the start URL leads. The start
+                            # is the first result, so every link is judged by this scope.
                             scope = _Scope.around(result.final_url, self.settings.path_prefix)
                     for link in self._record(result, start, pages, report, directory):
                         if scope.holds(link) and link not in seen:

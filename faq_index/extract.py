@@ -379,22 +379,26 @@ def drop_repeated_lines(
     dropped, as the extraction drops an empty one. Sections of ``exempt_urls`` (a
     PDF manual's pages share its URL) are neither counted nor changed.
     """
+    keyed = {
+        i: [(_line_key(line), line) for line in section.text.splitlines()]
+        for i, section in enumerate(sections)
+        if section.url not in exempt_urls
+    }
     pages: dict[str, set[str]] = {}
-    counted = [section for section in sections if section.url not in exempt_urls]
-    for section in counted:
-        for line in section.text.splitlines():
-            pages.setdefault(_line_key(line), set()).add(section.url)
-    page_count = len({section.url for section in counted})
+    for i, pairs in keyed.items():
+        for key, _ in pairs:
+            pages.setdefault(key, set()).add(sections[i].url)
+    page_count = len({sections[i].url for i in keyed})
     threshold = max(REPEATED_LINE_MIN_PAGES, page_count // 2 + 1)
     repeated = {key for key, urls in pages.items() if len(urls) >= threshold}
     if not repeated:
         return sections
     kept = []
-    for section in sections:
-        if section.url in exempt_urls:
+    for i, section in enumerate(sections):
+        if i not in keyed:
             kept.append(section)
             continue
-        lines = [line for line in section.text.splitlines() if _line_key(line) not in repeated]
+        lines = [line for key, line in keyed[i] if key not in repeated]
         if lines:
             kept.append(dataclasses.replace(section, text="\n".join(lines)))
     return kept

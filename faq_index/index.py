@@ -339,8 +339,9 @@ class DocIndex:
         keys: list[list[str]] = []
         continuations = None
         if embedder is not None:
+            cache = cache if cache is not None else {}
             texts = [t for s in sections for t in (section_heading(s), _passage(s))]
-            flat, embedded = embed_with_cache(embedder, texts, cache or {}, progress)
+            flat, embedded = embed_with_cache(embedder, texts, cache, progress)
             vectors = flat.reshape(len(sections), 2, -1)
             flat_keys = [content_key(embedder.name, text) for text in texts]
             keys = [flat_keys[i : i + 2] for i in range(0, len(flat_keys), 2)]
@@ -352,7 +353,7 @@ class DocIndex:
             ]
             if parts:
                 pieces = [piece for _, piece in parts]
-                more, embedded_more = embed_with_cache(embedder, pieces, cache or {})
+                more, embedded_more = embed_with_cache(embedder, pieces, cache)
                 continuations = Continuations(
                     more,
                     np.array([i for i, _ in parts], dtype=np.intp),
@@ -660,7 +661,6 @@ def sections_from_crawl(
         digest.update(page.sha256.encode())
         if page.content_type == PDF_TYPE:
             extracted = extract_pdf_sections(body, page.url)
-            files.update(public_url(s.url, start_url, public_base) for s in extracted)
         else:
             extracted = extract_sections(decode_html(body, page.charset), page.url, rules)
         for section in extracted:
@@ -670,6 +670,8 @@ def sections_from_crawl(
                 continue
             seen_urls.add(key)
             sections.append(dataclasses.replace(section, url=url))
+            if page.content_type == PDF_TYPE:
+                files.add(url)
     return drop_repeated_lines(sections, frozenset(files)), digest.hexdigest()
 
 

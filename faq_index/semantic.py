@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import textwrap
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -168,34 +169,13 @@ MAX_EXTRA_PASSAGES = 8  # per section: a 13,000-character page is read whole, a 
 def passage_continuations(heading: str, text: str) -> list[str]:
     """The parts of a long section beyond what its passage embeds (the first
     ``MAX_PASSAGE_CHARS`` characters of heading and text), each under its heading, cut
-    between lines into pieces of at most ``MAX_PASSAGE_CHARS``. Empty for most sections."""
+    between words into pieces of at most ``MAX_PASSAGE_CHARS``. Empty for most sections."""
     passage = f"{heading}\n{text}"
-    if len(passage) <= MAX_PASSAGE_CHARS:
-        return []
-    rest = passage[MAX_PASSAGE_CHARS:]
     room = MAX_PASSAGE_CHARS - len(heading) - 1
-    if room < 200:  # a heading as long as a passage: nothing sensible to add
+    if len(passage) <= MAX_PASSAGE_CHARS or room < 200:  # short, or all heading
         return []
-    pieces: list[str] = []
-    current = ""
-    for line in rest.splitlines():
-        while len(line) > room:  # a single line longer than a piece: cut between words
-            cut = line.rfind(" ", 0, room)
-            cut = cut if cut > room // 2 else room
-            pieces, current = _flush_piece(pieces, current), ""
-            pieces.append(line[:cut].strip())
-            line = line[cut:].strip()
-        if current and len(current) + 1 + len(line) > room:
-            pieces, current = _flush_piece(pieces, current), ""
-        current = f"{current}\n{line}" if current else line
-    pieces = _flush_piece(pieces, current)
-    return [f"{heading}\n{piece}" for piece in pieces if piece][:MAX_EXTRA_PASSAGES]
-
-
-def _flush_piece(pieces: list[str], current: str) -> list[str]:
-    if current.strip():
-        pieces.append(current.strip())
-    return pieces
+    pieces = textwrap.wrap(" ".join(passage[MAX_PASSAGE_CHARS:].split()), room)
+    return [f"{heading}\n{piece}" for piece in pieces[:MAX_EXTRA_PASSAGES]]
 
 
 def content_key(model: str, text: str) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -29,10 +28,8 @@ from urllib.parse import urlsplit
 from faq_index.evaluate import LabelledQuestion
 from insights.data import ReportData
 from insights.errors import ReportInputError
+from mailer.html_body import urls_in
 from triage.store import FEEDBACK_SOLVED
-
-_URL_RE = re.compile(r"https?://[^\s<>\"'«»]+")
-_TRAILING = ".,;:!?)]}»…"
 
 SOURCE_AGENT_LINKS = "agent_links"
 SOURCE_CUSTOMER_SOLVED = "customer_solved"
@@ -50,8 +47,7 @@ def docs_links(text: str, docs_base_url: str) -> list[str]:
     base = urlsplit(docs_base_url)
     prefix = base.path if base.path.endswith("/") else base.path + "/"
     found = []
-    for match in _URL_RE.finditer(text):
-        link = match.group(0).rstrip(_TRAILING)
+    for _, link in urls_in(text):
         parts = urlsplit(link)
         same_site = (parts.scheme, parts.netloc.lower()) == (base.scheme, base.netloc.lower())
         if same_site and (parts.path + "/").startswith(prefix):

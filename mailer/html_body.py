@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
 _URL = re.compile(r"https?://[^\s<>\"«»]+")
 _TRAILING = ".,;:!?)]}»"
@@ -29,14 +30,19 @@ def text_to_html(text: str, language: str = "ru") -> str:
     )
 
 
+def urls_in(text: str) -> Iterator[tuple[int, str]]:
+    """The http(s) links in plain text, each with where it starts; punctuation that
+    ends the sentence around a link ("see https://…/page.") is not part of it."""
+    for match in _URL.finditer(text):
+        yield match.start(), match.group(0).rstrip(_TRAILING)
+
+
 def _linkify(line: str) -> str:
     out: list[str] = []
     position = 0
-    for match in _URL.finditer(line):
-        url = match.group(0)
-        stripped = url.rstrip(_TRAILING)
-        end = match.start() + len(stripped)
-        out.append(html.escape(line[position : match.start()]))
+    for start, stripped in urls_in(line):
+        end = start + len(stripped)
+        out.append(html.escape(line[position:start]))
         out.append(f'<a href="{html.escape(stripped, quote=True)}">{html.escape(stripped)}</a>')
         position = end
     out.append(html.escape(line[position:]))
