@@ -221,8 +221,21 @@ def _cmd_fit(config: Config, args: argparse.Namespace) -> int:
         f"answer confidence: threshold {c.threshold:.3f} for {c.target_precision:.0%} "
         f"precision; dev coverage {c.dev_coverage:.1%} of {c.dev_questions} questions"
     )
+    _print_unresolved(report.unresolved_answers, "dev")
     print(f"saved -> {config.index.directory}")
     return 0
+
+
+def _print_unresolved(links: list[str], split: str) -> None:
+    """Answer links of the labelled set that name no indexed section: stale labels, or
+    pages and ids the site no longer has. Their questions count as missed."""
+    if not links:
+        return
+    shown = ", ".join(links[:3]) + (", ..." if len(links) > 3 else "")
+    print(
+        f"warning: {len(links)} answer link(s) of the {split} split name no indexed section "
+        f"(their questions count as missed): {shown}"
+    )
 
 
 def print_retrieval_eval(config: Config, as_json: bool) -> int:
@@ -240,6 +253,7 @@ def print_retrieval_eval(config: Config, as_json: bool) -> int:
         f"from {config.index.questions}"
     )
     print(f"retrieval: {report.semantic_status}; fusion {report.fusion}")
+    _print_unresolved(report.unresolved_answers, "test")
     print(f"\n  {'ranker':24} {'hit@1':>6} {'hit@3':>6} {'MRR@10':>7}")
     for name, m in report.rankings.items():
         print(f"  {name:24} {m.hit_at_1:6.3f} {m.hit_at_3:6.3f} {m.mrr_at_10:7.3f}")

@@ -1,9 +1,12 @@
 """Measuring retrieval on labelled customer questions, with two outside baselines.
 
-A ranked link counts as correct when it is one of the question's answer links;
-an answer given as a page URL (no ``#``) accepts any section of that page.
-Unanswerable questions (no answer links) only matter for the confidence
-figures: a confident answer to them is a wrong answer.
+Answer links are first resolved to the index's sections (``faq_index.links``): a page
+URL names every section of the page, an anchor names the section it is in, however the
+link is spelled. A ranked link counts as correct when it is one of those sections.
+Answer links that name no section are reported (stale labels, or a site whose ids
+changed); their questions count as answerable and missed. Unanswerable questions (no
+answer links) only matter for the confidence figures: a confident answer to them is a
+wrong answer.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import bm25s
@@ -22,6 +25,7 @@ from faq_index.confidence import ConfidenceModel, signals
 from faq_index.errors import FaqIndexError
 from faq_index.extract import Section
 from faq_index.index import DocIndex, QueryScores, section_document, top_k
+from faq_index.links import SectionLinks
 from faq_index.text import analyze
 
 Ranker = Callable[[str, int], list[str]]
@@ -56,7 +60,28 @@ def load_questions(path: Path) -> list[LabelledQuestion]:
     return questions
 
 
+def resolve_answers(
+    sections: Sequence[Section], questions: Sequence[LabelledQuestion]
+) -> tuple[list[LabelledQuestion], list[str]]:
+    """The questions with their answer links replaced by the links of the sections they
+    name, and the answer links that name none (kept in their question as they are, so
+    that it stays answerable and counts as missed)."""
+    links = SectionLinks(sections)
+    resolved, unresolved = [], []
+    for question in questions:
+        answers: list[str] = []
+        for answer in question.answers:
+            named = links.resolve(answer)
+            if not named:
+                unresolved.append(answer)
+            answers.extend(named or (answer,))
+        resolved.append(replace(question, answers=tuple(dict.fromkeys(answers))))
+    return resolved, unresolved
+
+
 def is_correct(link: str, answers: Sequence[str]) -> bool:
+    """Whether a section link is one of a question's answers: exactly, as after
+    ``resolve_answers``, or as a section of an answer given as a page URL."""
     if link in answers:
         return True
     page = link.split("#", 1)[0]
@@ -210,6 +235,8 @@ class RetrievalReport:
     fusion: str
     rankings: dict[str, RankingMetrics]
     confidence: ConfidenceFigures | None
+    # Answer links of the split that name no indexed section.
+    unresolved_answers: list[str] = field(default_factory=list)
 
 
 def evaluate_retrieval(
@@ -219,6 +246,7 @@ def evaluate_retrieval(
     title_weight: int,
     split: str = "test",
 ) -> RetrievalReport:
+    questions, unresolved = resolve_answers(index.sections, questions)
     rankers: dict[str, Ranker] = {"lexical": _ranker_from_scores(index, lambda s: s.lexical)}
     if index.semantic:
         rankers["semantic"] = _ranker_from_scores(
@@ -246,4 +274,5 @@ def evaluate_retrieval(
         else "none",
         rankings=rankings,
         confidence=figures,
+        unresolved_answers=unresolved,
     )

@@ -42,6 +42,7 @@ BOILERPLATE_SELECTORS = (
     ".visually-hidden", ".sr-only",
 )  # fmt: skip
 SECTION_HEADINGS = ("h2", "h3")
+MAX_SECTION_IDS = 100  # code blocks can carry an id per line; a section keeps its first 100
 # Elements that start a line of their own; text in any other element runs on, so that
 # "Нажмите <b>Сохранить</b>." stays one line (an excerpt, a repeated-line count and the
 # embedding read it as the sentence it is).
@@ -64,6 +65,9 @@ class Section:
     # The share of the text that is the text of links: near 1 for a table of contents or
     # a landing page's list of pages, which point to answers rather than give them.
     link_share: float = 0.0
+    # The ids of elements inside the section (sub-headings, steps, FAQ entries): a link a
+    # person made to any of them names this section (see faq_index.links).
+    ids: tuple[str, ...] = ()
 
     @property
     def link(self) -> str:
@@ -258,23 +262,31 @@ def _split(main: Tag, url: str, page_title: str, breadcrumb: str) -> list[Sectio
     title, anchor, shown = page_title, "", ""
     chunks: list[str] = []
     linked: list[str] = []
+    ids: list[str] = []
 
-    def flush() -> None:
+    def flush() -> list[str]:
+        """Add the section; return the ids that go on to the next one: those of a
+        heading with no text of its own, whose links land just above the next section."""
         text = _clean_block("".join(chunks))
-        if text:
-            deep = anchor or (_text_fragment(shown, text) if shown else "")
-            share = _letters("".join(linked)) / max(_letters(text), 1)
-            sections.append(
-                Section(url, deep, title, page_title, breadcrumb, text, round(min(share, 1.0), 3))
-            )
+        if not text:
+            return [*ids, anchor] if anchor else ids
+        deep = anchor or (_text_fragment(shown, text) if shown else "")
+        share = round(min(_letters("".join(linked)) / max(_letters(text), 1), 1.0), 3)
+        inner = tuple(dict.fromkeys(i for i in ids if i != anchor))[:MAX_SECTION_IDS]
+        sections.append(Section(url, deep, title, page_title, breadcrumb, text, share, inner))
+        return []
 
     for node in main.descendants:
         if isinstance(node, Tag) and node.name in SECTION_HEADINGS:
-            flush()
+            ids = flush()
             title = _clean(node.get_text(" "))
             shown = _clean(node.get_text(""))  # as the browser finds it on the page
             anchor = _anchor_of(node)
             chunks, linked = [], []
+        elif isinstance(node, Tag):
+            target = node.get("id") or (node.get("name") if node.name == "a" else None)
+            if target and node.find(SECTION_HEADINGS) is None:  # not a wrapper of sections
+                ids.append(str(target))
         elif isinstance(node, NavigableString) and _is_text(node) and not _inside_heading(node):
             chunks.append(str(node))
             if node.find_parent("a") is not None:

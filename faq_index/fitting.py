@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from faq_index.confidence import ConfidenceModel, fit_confidence, signals
-from faq_index.evaluate import LabelledQuestion, is_correct
+from faq_index.evaluate import LabelledQuestion, is_correct, resolve_answers
 from faq_index.index import FITTED_NAME, DocIndex, QueryScores, top_k
 
 FUSIONS = ("zscore", "minmax", "rrf")
@@ -26,6 +26,7 @@ class FitReport:
     dev_mrr: float
     grid: dict[str, float]
     confidence: ConfidenceModel
+    unresolved_answers: list[str] = dataclasses.field(default_factory=list)  # name no section
 
 
 def _mrr(
@@ -50,6 +51,7 @@ def fit_index(
     target_precision: float,
     progress: Callable[[int, int], None] | None = None,
 ) -> FitReport:
+    dev, unresolved = resolve_answers(index.sections, dev)
     raw: list[QueryScores] = []
     for n, question in enumerate(dev, 1):
         raw.append(index.scores(question.question))
@@ -86,7 +88,7 @@ def fit_index(
         )
     rows = [signals(tuned, q.question, s) for q, s in zip(dev, final, strict=True)]
     confidence = fit_confidence(rows, correct, target_precision, index.semantic)
-    return FitReport(best[0], best[1], max(grid.values()), grid, confidence)
+    return FitReport(best[0], best[1], max(grid.values()), grid, confidence, unresolved)
 
 
 def save_fit(report: FitReport, directory: Path) -> None:

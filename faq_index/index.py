@@ -63,7 +63,7 @@ from faq_index.text import analyze, normalise, prepare_query
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 6  # 6: sections carry their link share (hubs rank last)
+FORMAT_VERSION = 7  # 7: sections list the ids inside them (links to them resolve)
 FIELDS = ("word", "char")
 RRF_K = 60.0
 FITTED_NAME = "fitted.json"
@@ -568,7 +568,7 @@ class DocIndex:
                 f"this version reads {FORMAT_VERSION}; run `triage index --force`"
             )
         sections = [
-            Section(**entry)
+            Section(**{**entry, "ids": tuple(entry.get("ids", ()))})
             for entry in json.loads((directory / "sections.json").read_text(encoding="utf-8"))
         ]
         vectorizers, matrices = {}, {}

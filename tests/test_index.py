@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from desk import services
 from desk.config import Config
 from faq_index import DocIndex, IndexSettings, Section
+from faq_index.evaluate import evaluate_retrieval, load_questions, resolve_answers
 from faq_index.index import SPLIT_PRODUCT_FROM, load_embedding_cache, top_k
 from faq_index.pdf import extract_pdf_sections
 from faq_index.semantic import MAX_PASSAGE_CHARS, load_embedder
@@ -86,8 +88,6 @@ def test_semantic_signal_matches_meaning_without_shared_words(tmp_path: Path) ->
 def test_every_labelled_answer_link_exists_in_the_index_of_the_snapshot(
     indexed_config: Config,
 ) -> None:
-    from faq_index.evaluate import load_questions
-
     index = services.load_index(indexed_config)
     assert index is not None
     links = {s.link for s in index.sections}
@@ -95,6 +95,36 @@ def test_every_labelled_answer_link_exists_in_the_index_of_the_snapshot(
     answers = {a for q in load_questions(indexed_config.index.questions) for a in q.answers}
     missing = sorted(a for a in answers if a not in links and a not in pages)
     assert missing == []
+    _, unresolved = resolve_answers(index.sections, load_questions(indexed_config.index.questions))
+    assert unresolved == []
+
+
+def _as_a_person_copies_it(link: str) -> str:
+    """The link as an address bar gives it: plain http, www., percent-encoded anchor."""
+    url, _, anchor = link.partition("#")
+    url = url.replace("https://", "http://www.", 1)
+    return f"{url}#{quote(anchor, safe='')}" if anchor else url + "index.html"
+
+
+def test_the_eval_scores_answer_links_however_they_are_spelled_and_reports_stale_ones(
+    indexed_config: Config,
+) -> None:
+    index = services.load_index(indexed_config)
+    assert index is not None
+    questions = [q for q in load_questions(indexed_config.index.questions) if q.split == "test"]
+    questions = [q for q in questions if q.answerable][:40]
+    respelled = [
+        dataclasses.replace(q, answers=tuple(_as_a_person_copies_it(a) for a in q.answers))
+        for q in questions
+    ]
+    stale = "https://padocs.empldocs.app/admin/1c/errors/#раздел-которого-больше-нет"
+    respelled[0] = dataclasses.replace(respelled[0], answers=(*respelled[0].answers, stale))
+    title_weight = indexed_config.index.title_weight
+    original = evaluate_retrieval(index, None, questions, title_weight)
+    copied = evaluate_retrieval(index, None, respelled, title_weight)
+    assert copied.rankings == original.rankings
+    assert original.rankings["fused"].mrr_at_10 > 0.5
+    assert copied.unresolved_answers == [stale] and original.unresolved_answers == []
 
 
 def test_query_terms_give_what_the_vectorizers_transform_gives(indexed_config: Config) -> None:
