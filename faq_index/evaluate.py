@@ -11,6 +11,7 @@ wrong answer.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -43,19 +44,39 @@ class LabelledQuestion:
         return bool(self.answers)
 
 
+SPLITS = ("dev", "test")
+
+
+def split_of(key: str) -> str:
+    """dev or test, half and half, fixed by a question's id (a ticket number)."""
+    return SPLITS[hashlib.sha256(key.encode()).digest()[0] % 2]
+
+
 def load_questions(path: Path) -> list[LabelledQuestion]:
+    """Labelled questions, one JSON object a line: ``question`` and ``answers`` (a list
+    of links, or one link; empty for a question the docs do not answer), optionally
+    ``id`` (else the line number) and ``split`` (else fixed by the id, half and half),
+    so that a set labelled elsewhere can be used as it is."""
     questions = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
+            answers = data["answers"] or ()
+            key = str(data.get("id") or f"{path.stem}:{number}")
+            split = str(data.get("split") or split_of(key))
+            if split not in SPLITS:
+                raise ValueError(f"split {split!r} is neither dev nor test")
             questions.append(
                 LabelledQuestion(
-                    str(data["id"]), str(data["question"]), tuple(data["answers"]), data["split"]
+                    key,
+                    str(data["question"]),
+                    (answers,) if isinstance(answers, str) else tuple(map(str, answers)),
+                    split,
                 )
             )
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise FaqIndexError(f"{path}:{number}: not a labelled question: {exc}") from exc
     return questions
 

@@ -18,14 +18,13 @@ number, so a later export keeps every earlier question on its side.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from faq_index.evaluate import LabelledQuestion
+from faq_index.evaluate import LabelledQuestion, split_of
 from insights.data import ReportData
 from insights.errors import ReportInputError
 from mailer.html_body import urls_in
@@ -53,11 +52,6 @@ def docs_links(text: str, docs_base_url: str) -> list[str]:
         if same_site and (parts.path + "/").startswith(prefix):
             found.append(link)
     return list(dict.fromkeys(found))
-
-
-def split_of(ticket_number: str) -> str:
-    """dev or test, half and half, fixed by the ticket number."""
-    return "dev" if hashlib.sha256(ticket_number.encode()).digest()[0] % 2 == 0 else "test"
 
 
 def history_questions(data: ReportData, docs_base_url: str) -> list[HistoryQuestion]:

@@ -11,13 +11,12 @@ import pytest
 from desk import actions, services
 from desk.cli import main
 from desk.config import Config
-from faq_index.evaluate import load_questions
+from faq_index.evaluate import load_questions, split_of
 from insights.labels import (
     SOURCE_AGENT_LINKS,
     SOURCE_AGENT_NO_LINK,
     SOURCE_CUSTOMER_SOLVED,
     docs_links,
-    split_of,
 )
 from tests.webui_support import mail, seed, web_config
 from triage.store import FEEDBACK_NOT_HELPFUL, FEEDBACK_SOLVED
