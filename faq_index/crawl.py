@@ -10,7 +10,9 @@ folder, never the network.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import io
 import json
 import re
 import sys
@@ -38,6 +40,9 @@ _SKIPPED_SUFFIXES = (
     ".woff", ".woff2", ".ttf", ".zip", ".gz", ".xml", ".json", ".txt", ".mp4",
 )  # fmt: skip
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_SITEMAPS = 50  # sitemap files read per crawl, those listed by sitemap indexes included
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit for one file
+MAX_CRAWL_DELAY = 10.0  # a robots.txt Crawl-delay is honoured up to this many seconds
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,7 @@ class Crawler:
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = settings.user_agent
         self.progress = progress
+        self._delay = settings.delay  # robots.txt may ask for more (Crawl-delay)
 
     def crawl(self, start_url: str, directory: Path) -> CrawlReport:
         start = normalise_url(start_url)
@@ -131,7 +137,8 @@ class Crawler:
             raise CrawlError(f"not an absolute http(s) URL: {start_url!r}")
         scope = _Scope.around(start, self.settings.path_prefix)
         previous, redirects = _read_manifest(directory)
-        robots, sitemaps = self._robots(start)
+        robots, sitemaps, crawl_delay = self._robots(start)
+        self._delay = max(self.settings.delay, min(crawl_delay, MAX_CRAWL_DELAY))
         report = CrawlReport()
         pages: dict[str, CrawledPage] = {}
         seen = {start}
@@ -211,29 +218,45 @@ class Crawler:
         getattr(report, result.status).append(key)
         return links
 
-    def _robots(self, start: str) -> tuple[urllib.robotparser.RobotFileParser, list[str]]:
+    def _robots(self, start: str) -> tuple[urllib.robotparser.RobotFileParser, list[str], float]:
+        """The rules, the sitemaps and the Crawl-delay of the site's robots.txt."""
         parser = urllib.robotparser.RobotFileParser()
         response = self._get(urljoin(start, "/robots.txt"), {})
         lines = response.text.splitlines() if response is not None and response.ok else []
         parser.parse(lines)
-        sitemaps = [
-            line.split(":", 1)[1].strip() for line in lines if line.lower().startswith("sitemap:")
+        sitemaps = [  # absolute by the protocol, relative on some sites
+            urljoin(start, line.split(":", 1)[1].strip())
+            for line in lines
+            if line.lower().startswith("sitemap:")
         ]
-        return parser, sitemaps or [urljoin(start, "/sitemap.xml")]
+        delay = _crawl_delay(lines, self.settings.user_agent)
+        return parser, sitemaps or [urljoin(start, "/sitemap.xml")], delay
 
     def _sitemap_urls(self, start: str, sitemaps: list[str]) -> Iterator[str]:
-        """Page URLs of the sitemaps, moved onto the crawled host if they name the public one."""
-        for sitemap in sitemaps:
-            url = _on_crawl_host(sitemap, start, self.settings.public_base_url)
+        """Page URLs of the sitemaps, moved onto the crawled host if they name the public one.
+
+        A sitemap index (``<sitemapindex>``, as large sites and most CMSs publish) is
+        followed to the sitemaps it lists, and gzipped sitemaps (``sitemap.xml.gz``) are
+        read; at most ``MAX_SITEMAPS`` files in all.
+        """
+        host = urlsplit(start).netloc
+        queue, read = list(sitemaps), set[str]()
+        while queue and len(read) < MAX_SITEMAPS:
+            url = _on_crawl_host(queue.pop(0), start, self.settings.public_base_url)
+            if url in read or urlsplit(url).netloc != host:
+                continue
+            read.add(url)
             response = self._get(url, {})
             if response is None or not response.ok:
                 continue
-            soup = BeautifulSoup(response.content, "xml")
-            for loc in soup.find_all("loc"):
-                page = _on_crawl_host(
-                    loc.get_text(strip=True), start, self.settings.public_base_url
-                )
-                if urlsplit(page).netloc == urlsplit(start).netloc:
+            soup = BeautifulSoup(_ungzipped(response.content), "xml")
+            locs = [loc.get_text(strip=True) for loc in soup.find_all("loc")]
+            if soup.find("sitemapindex") is not None:
+                queue.extend(urljoin(url, loc) for loc in locs)
+                continue
+            for loc in locs:
+                page = _on_crawl_host(urljoin(url, loc), start, self.settings.public_base_url)
+                if urlsplit(page).netloc == host:
                     yield normalise_url(page)
 
     def _get(self, url: str, headers: dict[str, str]) -> requests.Response | None:
@@ -251,8 +274,8 @@ class Crawler:
                 return None
             if last.status_code not in _RETRY_STATUSES:
                 break
-        if self.settings.delay:
-            time.sleep(self.settings.delay)
+        if self._delay:
+            time.sleep(self._delay)
         return last
 
     def _fetch(self, url: str, known: CrawledPage | None, directory: Path) -> _Fetch:
@@ -290,6 +313,49 @@ class Crawler:
         _store_body(directory, page, body)
         status = "new" if known is None else ("unchanged" if known.sha256 == sha else "changed")
         return _Fetch(url, final_url, status, page=page, body=body)
+
+
+def _crawl_delay(lines: list[str], user_agent: str) -> float:
+    """The Crawl-delay robots.txt sets for our user agent, else for every agent ("*").
+
+    Read here because urllib's parser takes whole seconds only, and sites written for
+    Yandex's crawler ask for fractions ("Crawl-delay: 0.5").
+    """
+    ours = user_agent.split("/")[0].lower()
+    delays: dict[str, float] = {}
+    agents: list[str] = []
+    in_rules = False
+    for raw in lines:
+        field, _, value = raw.split("#", 1)[0].partition(":")
+        field, value = field.strip().lower(), value.strip()
+        if field == "user-agent":
+            if in_rules:
+                agents, in_rules = [], False
+            agents.append(value.lower())
+        elif field:
+            in_rules = True
+            if field == "crawl-delay":
+                try:
+                    seconds = float(value.replace(",", "."))
+                except ValueError:
+                    continue
+                for agent in agents:
+                    delays.setdefault(agent, seconds)
+    for agent, seconds in delays.items():
+        if agent != "*" and agent in ours:
+            return seconds
+    return delays.get("*", 0.0)
+
+
+def _ungzipped(body: bytes) -> bytes:
+    """A gzipped file's content (``sitemap.xml.gz`` served as a file, not as an encoding)."""
+    if body[:2] != b"\x1f\x8b":
+        return body
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as packed:
+            return packed.read(MAX_SITEMAP_BYTES)
+    except (OSError, EOFError):
+        return b""
 
 
 def _on_crawl_host(url: str, start: str, public_base: str) -> str:

@@ -209,12 +209,14 @@ class FlakySiteServer:
 
         remaining = dict(failures or {})
         self.requests: list[tuple[str, str]] = []
+        self.times: list[float] = []  # time.monotonic() of each request, in order
         outer = self
 
         class Handler(SimpleHTTPRequestHandler):
             def do_GET(self) -> None:
                 conditional = "conditional" if self.headers.get("If-Modified-Since") else "plain"
                 outer.requests.append((self.path, conditional))
+                outer.times.append(time.monotonic())
                 if remaining.get(self.path, 0) > 0:
                     remaining[self.path] -= 1
                     self.send_error(500, "temporary failure")

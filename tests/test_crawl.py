@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from faq_index import Crawler, CrawlSettings, load_crawl
+from faq_index.crawl import _crawl_delay
 from faq_index.index import sections_from_crawl
 from tests.conftest import SNAPSHOT_DIR, TEST_DATA
 from tests.servers import FlakySiteServer
@@ -180,3 +182,63 @@ def test_the_scope_follows_where_the_start_url_leads(tmp_path: Path) -> None:
         "/help/",
         "/help/a/",
     ]
+
+
+def test_pages_listed_only_in_a_sitemap_index_of_gzipped_sitemaps_are_crawled_politely(
+    tmp_path: Path,
+) -> None:
+    # A site whose menus are drawn by scripts: its pages are found through the sitemaps
+    # alone, which a CMS publishes as an index of (often gzipped) sitemaps.
+    root = tmp_path / "cms"
+    (root / "kb").mkdir(parents=True)
+    (root / "maps").mkdir()
+    page = "<html><body><main><h1>{0}</h1><p>Текст статьи «{0}» базы знаний.</p></main></body>"
+    (root / "index.html").write_text(page.format("База знаний"))
+    for name in ("vhod", "podpis", "otpusk"):
+        (root / "kb" / f"{name}.html").write_text(page.format(name))
+    urlset = (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "{}</urlset>"
+    )
+    (root / "maps" / "kb-1.xml.gz").write_bytes(
+        gzip.compress(urlset.format("<url><loc>/kb/vhod.html</loc></url>").encode())
+    )
+    (root / "maps" / "kb-2.xml").write_text(
+        urlset.format(
+            "<url><loc>kb/podpis.html</loc></url><url><loc>kb/otpusk.html</loc></url>"
+        ).replace("kb/", "/kb/")
+    )
+    (root / "sitemap-index.xml").write_text(
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<sitemap><loc>/maps/kb-1.xml.gz</loc></sitemap>"
+        "<sitemap><loc>/maps/kb-2.xml</loc></sitemap>"
+        "<sitemap><loc>https://other.example/sitemap.xml</loc></sitemap></sitemapindex>"
+    )
+    (root / "robots.txt").write_text(
+        "User-agent: *\nCrawl-delay: 0.3\nSitemap: /sitemap-index.xml\n"
+    )
+    server = FlakySiteServer(root)
+    try:
+        Crawler(replace(SETTINGS, concurrency=1)).crawl(server.url, tmp_path / "crawl")
+    finally:
+        server.stop()
+    _, pages = load_crawl(tmp_path / "crawl")
+    fetched = sorted(p.url.removeprefix(server.url.rstrip("/")) for p, _ in pages)
+    assert fetched == ["/", "/kb/otpusk.html", "/kb/podpis.html", "/kb/vhod.html"]
+    # robots.txt asked for 0.3 s between requests (the configured delay here is 0).
+    gaps = [b - a for a, b in zip(server.times[1:], server.times[2:], strict=False)]
+    assert len(gaps) >= 5 and min(gaps) >= 0.29
+
+
+@pytest.mark.parametrize(
+    ("robots", "expected"),
+    [
+        ("User-agent: *\nCrawl-delay: 2\n", 2.0),
+        ("User-agent: Yandex\nCrawl-delay: 0,5\nDisallow: /tmp\n", 0.0),
+        ("User-agent: Yandex\nUser-agent: *\nDisallow: /tmp\nCrawl-delay: 0.5\n", 0.5),
+        ("User-agent: *\nCrawl-delay: 1\n\nUser-agent: WiseAdviceSupportDesk\nCrawl-delay: 3", 3.0),
+        ("User-agent: *\nCrawl-delay: soon\n", 0.0),
+    ],
+)
+def test_crawl_delay_is_read_for_our_agent_else_for_all(robots: str, expected: float) -> None:
+    assert _crawl_delay(robots.splitlines(), "WiseAdviceSupportDesk/1.0 (+support)") == expected
