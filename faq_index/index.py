@@ -657,12 +657,15 @@ def sections_from_crawl(
     sections: list[Section] = []
     seen_urls: set[str] = set()
     files: set[str] = set()
+    empty: list[str] = []
     for page, body in sorted(pages, key=lambda item: item[0].url):
         digest.update(page.sha256.encode())
         if page.content_type == PDF_TYPE:
             extracted = extract_pdf_sections(body, page.url)
         else:
             extracted = extract_sections(decode_html(body, page.charset), page.url, rules)
+        if not extracted:
+            empty.append(page.url)
         for section in extracted:
             url = public_url(section.url, start_url, public_base)
             key = f"{url}#{section.anchor}#{section.title}"
@@ -672,6 +675,13 @@ def sections_from_crawl(
             sections.append(dataclasses.replace(section, url=url))
             if page.content_type == PDF_TYPE:
                 files.add(url)
+    if empty:
+        log.warning(
+            "%d of %d crawled pages have no text to index (%s%s): a page drawn by scripts "
+            "in the browser, or a scanned PDF, cannot be read; for a site that draws its "
+            "content in the browser, crawl a server-rendered copy",
+            len(empty), len(pages), ", ".join(empty[:3]), ", ..." if len(empty) > 3 else "",
+        )  # fmt: skip
     return drop_repeated_lines(sections, frozenset(files)), digest.hexdigest()
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import gzip
+import logging
 import os
 import shutil
 from collections.abc import Iterator
@@ -242,3 +243,27 @@ def test_pages_listed_only_in_a_sitemap_index_of_gzipped_sitemaps_are_crawled_po
 )
 def test_crawl_delay_is_read_for_our_agent_else_for_all(robots: str, expected: float) -> None:
     assert _crawl_delay(robots.splitlines(), "WiseAdviceSupportDesk/1.0 (+support)") == expected
+
+
+def test_pages_with_no_text_are_named_when_indexed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = tmp_path / "spa"
+    root.mkdir()
+    (root / "index.html").write_text(
+        '<html><body><main><h1>Справка</h1><p>Вход, подпись, отпуск: <a href="app.html">'
+        "приложение</a>.</p></main></body></html>"
+    )
+    (root / "app.html").write_text(
+        '<html><head><script src="/bundle.js"></script></head><body><div id="root"></div>'
+        "<noscript>Включите JavaScript.</noscript></body></html>"
+    )
+    server = FlakySiteServer(root)
+    try:
+        Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl")
+    finally:
+        server.stop()
+    with caplog.at_level(logging.WARNING, logger="faq_index.index"):
+        sections, _ = sections_from_crawl(tmp_path / "crawl", "")
+    assert [s.title for s in sections] == ["Справка"]
+    assert f"1 of 2 crawled pages have no text to index ({server.url}app.html)" in caplog.text
