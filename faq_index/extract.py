@@ -36,7 +36,11 @@ BOILERPLATE_SELECTORS = (
     "script", "style", "noscript", "template", "svg", "form", "button", "iframe",
     "nav", "header", "footer", "aside",
     "[role=navigation]", "[role=banner]", "[role=contentinfo]", "[role=search]",
-    ".headerlink", "a.anchor", ".md-source-file", ".md-content__button",
+    ".headerlink", "a.anchor", ".header-anchor", ".hash-link", ".md-source-file",
+    ".md-content__button",
+    # Help-centre articles (Zendesk Guide and its kin): related articles, votes, comments.
+    ".article-relatives", ".related-articles", ".article-votes", ".article-comments",
+    ".comments", "#comments",
     "[class*=breadcrumb]", "[class*=sidebar]", "[class*=toc]", "[class*=pagination]",
     "[class*=footer]", "[class*=cookie]", "[class*=edit-this]", "[class*=feedback]",
     ".visually-hidden", ".sr-only",
@@ -52,6 +56,8 @@ BLOCK_TAGS = (
     "ul", "ol", "dl", "h4", "h5", "h6", "br", "hr",
 )  # fmt: skip
 _WS_RE = re.compile(r"[ \t\r\f\v]+")
+# Zero-width characters: the text of permalinks (VitePress, Docusaurus) and of soft breaks.
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 @dataclass(frozen=True)
@@ -417,7 +423,8 @@ def drop_repeated_lines(
 
 
 def _clean(text: str) -> str:
-    return _WS_RE.sub(" ", text.replace("\xa0", " ").replace("¶", "")).strip()
+    text = _INVISIBLE_RE.sub("", text.replace("\xa0", " ").replace("¶", ""))
+    return _WS_RE.sub(" ", text).strip()
 
 
 def _clean_block(text: str) -> str:

@@ -195,3 +195,37 @@ def test_bold_questions_of_a_site_builder_faq_give_one_section_each() -> None:
     assert sections[2].anchor.startswith(":~:text=Что%20делать")
     one = html.replace("<p><b>Что делать, если не приходит код?</b></p>", "")
     assert len(extract_sections(one, "https://vendor.test/faq")) == 1  # one bold line: no split
+
+
+def test_permalink_marks_and_help_centre_extras_stay_out_of_sections() -> None:
+    # VitePress and Docusaurus end each heading with a permalink whose text is a
+    # zero-width space; a help-centre article ends with votes, related articles, comments.
+    vitepress = (
+        '<html><body><main class="main"><div class="vp-doc"><h1 id="вход">Вход в кабинет '
+        '<a class="header-anchor" href="#вход">&#8203;</a></h1><p>Откройте адрес кабинета.</p>'
+        '<h2 id="пароль">Забыли пароль <a class="header-anchor" href="#пароль">&#8203;</a></h2>'
+        "<p>Нажмите «Забы&shy;ли пароль».</p></div></main></body></html>"
+    )
+    sections = extract_sections(vitepress, "https://d.test/login/")
+    assert [(s.title, s.anchor) for s in sections] == [
+        ("Вход в кабинет", ""),
+        ("Забыли пароль", "пароль"),
+    ]
+    assert (
+        sections[1].text == "Нажмите «Забыли пароль»."
+        and sections[0].page_title == "Вход в кабинет"
+    )
+    zendesk = (
+        "<html><head><title>Как подписать документ – Центр поддержки</title></head><body>"
+        '<main role="main"><article class="article"><header class="article-header">'
+        '<h1 class="article-title">Как подписать документ</h1></header>'
+        '<div class="article-body"><p>Откройте документ и нажмите «Подписать».</p>'
+        "<h2>Если нет кнопки</h2><p>Проверьте, что документ направлен вам.</p></div>"
+        '<div class="article-votes">Была ли эта статья полезной? <button>Да</button></div>'
+        '<section class="article-relatives"><h3>Похожие статьи</h3><ul><li><a href="/a">Вход'
+        '</a></li></ul></section><section class="comments"><h2>Комментарии</h2>'
+        "<p>0 комментариев</p></section></article></main></body></html>"
+    )
+    sections = extract_sections(zendesk, "https://d.test/hc/ru/articles/1/")
+    assert [s.title for s in sections] == ["Как подписать документ", "Если нет кнопки"]
+    assert all("полезной" not in s.text for s in sections)
