@@ -25,6 +25,7 @@ MAIN_SELECTORS = (
     "[itemprop=articleBody]",
     "article.markdown",
     "div.theme-doc-markdown",
+    "div.wiki-content",  # Confluence (its metadata and comments are outside)
     "main article",
     "article",
     "[role=main]",
@@ -40,7 +41,9 @@ BOILERPLATE_SELECTORS = (
     ".md-content__button",
     # Help-centre articles (Zendesk Guide and its kin): related articles, votes, comments.
     ".article-relatives", ".related-articles", ".article-votes", ".article-comments",
-    ".comments", "#comments",
+    ".comments", "#comments", "[class*=avatar]", "[class*=reactions]",
+    # Confluence: page metadata, likes and labels, comments.
+    ".page-metadata", "#likes-and-labels-container", "#comments-section",
     "[class*=breadcrumb]", "[class*=sidebar]", "[class*=toc]", "[class*=pagination]",
     "[class*=footer]", "[class*=cookie]", "[class*=edit-this]", "[class*=feedback]",
     ".visually-hidden", ".sr-only",
@@ -236,7 +239,9 @@ _ACTIVE_NAV = (
 
 def _breadcrumb(soup: BeautifulSoup) -> str:
     """The page's place in the site: an explicit breadcrumb, else the active nav entry's parents."""
-    for selector in ("[class*=breadcrumb]", "nav[aria-label*=readcrumb]", ".md-path"):
+    for selector in (
+        "[class*=breadcrumb]", "nav[aria-label*=readcrumb]", ".md-path", "#breadcrumbs",
+    ):  # fmt: skip
         node = soup.select_one(selector)
         if node is not None:
             items = [_clean(li.get_text(" ")) for li in node.find_all(["li", "a"])]
@@ -372,7 +377,11 @@ _MONTHS = (
 _DATE_RE = re.compile(
     rf"\b\d{{1,2}}\s+(?:{_MONTHS})[a-zа-яё]*\.?,?\s+\d{{4}}"  # 3 марта 2026, 3 Mar 2026
     rf"|\b(?:{_MONTHS})[a-zа-яё]*\.?\s+\d{{1,2}},?\s+\d{{4}}"  # March 3, 2026
-    r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b",  # 03.03.2026, 2026-03-03
+    r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b"  # 03.03.2026, 2026-03-03
+    # "2 months ago", "a year ago", "3 дня назад", "более недели назад", "вчера"
+    r"|\b(?:\d+|an?|one|более|менее|около)?\s*"
+    r"(?:second|minute|hour|day|week|month|year|секунд|минут|час|дн|день|недел|месяц|год|лет)"
+    r"[a-zа-яё]*\s+(?:ago|назад)\b|\b(?:yesterday|today|вчера|сегодня)\b",
     re.IGNORECASE,
 )
 REPEATED_LINE_MIN_PAGES = 4

@@ -229,3 +229,38 @@ def test_permalink_marks_and_help_centre_extras_stay_out_of_sections() -> None:
     sections = extract_sections(zendesk, "https://d.test/hc/ru/articles/1/")
     assert [s.title for s in sections] == ["Как подписать документ", "Если нет кнопки"]
     assert all("полезной" not in s.text for s in sections)
+
+
+def test_relative_update_stamps_count_as_one_repeated_line() -> None:
+    stamps = ["2 months ago", "5 days ago", "a year ago", "3 hours ago", "yesterday"]
+    sections = [
+        s
+        for n, stamp in enumerate(stamps)
+        for s in extract_sections(
+            f"<html><body><main><h1>Статья {n}</h1><p>Текст статьи номер {n}.</p>"
+            f"<div>Last updated {stamp}</div></main></body></html>",
+            f"https://docs.test/a{n}/",
+        )
+    ]
+    kept = drop_repeated_lines(sections)
+    assert [s.text for s in kept] == [f"Текст статьи номер {n}." for n in range(5)]
+
+
+def test_a_confluence_page_keeps_its_body_and_breadcrumb_only() -> None:
+    html = """<html><head><title>Настройка SSO - База знаний - Confluence</title></head><body>
+    <div id="main" class="aui-page-panel"><div id="main-header"><ol id="breadcrumbs">
+    <li><a>База знаний</a></li><li><a>Администраторам</a></li></ol>
+    <h1 id="title-heading"><span id="title-text">Настройка SSO</span></h1></div>
+    <div id="content" class="page view"><div class="page-metadata">Создал Иванов И.,
+    последнее изменение 12.03.2026</div><div id="main-content" class="wiki-content">
+    <p>Вход через корпоративную учётную запись.</p>
+    <h2 id="НастройкаSSO-Параметры">Параметры</h2><p>Укажите адрес сервера ADFS.</p>
+    </div><div id="likes-and-labels-container">Нравится Метки: sso</div>
+    <div id="comments-section"><h2>Комментарии</h2><p>Пока нет комментариев.</p></div>
+    </div></div></body></html>"""
+    sections = extract_sections(html, "https://wiki.test/display/KB/SSO")
+    assert [(s.title, s.anchor, s.text) for s in sections] == [
+        ("Настройка SSO", "", "Вход через корпоративную учётную запись."),
+        ("Параметры", "НастройкаSSO-Параметры", "Укажите адрес сервера ADFS."),
+    ]
+    assert sections[0].breadcrumb == "База знаний › Администраторам"
