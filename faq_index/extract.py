@@ -58,7 +58,7 @@ BLOCK_TAGS = (
     "caption", "figure", "figcaption", "details", "summary", "section", "article",
     "ul", "ol", "dl", "h4", "h5", "h6", "br", "hr",
 )  # fmt: skip
-_WS_RE = re.compile(r"[ \t\r\f\v]+")
+_WS_RE = re.compile(r"\s+")  # a title, a label: one line however the HTML wraps it
 # Zero-width characters: the text of permalinks (VitePress, Docusaurus) and of soft breaks.
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
@@ -153,7 +153,9 @@ def _lift_heading_ids(main: Tag) -> None:
     """Save what boilerplate removal would take from headings and FAQ questions: the
     id of a permalink element inside a heading (``<h2><a id="x" class="anchor">``, as
     GitHub-style Markdown renders it), and the text of a button that is the whole
-    question (``<h2><button>Вопрос?</button></h2>``, Bootstrap's accordion)."""
+    question (``<h2><button>Вопрос?</button></h2>``, Bootstrap's accordion) or that
+    opens an answer anywhere else (site builders' accordions: Tilda, Elementor, ARIA
+    disclosure widgets), which is kept as a question (``QUESTION_MARK``)."""
     for heading in main.find_all([*SECTION_HEADINGS, "summary", "dt"]):
         for button in heading.find_all("button"):
             button.unwrap()
@@ -162,6 +164,12 @@ def _lift_heading_ids(main: Tag) -> None:
         inner = heading.find(id=True)
         if isinstance(inner, Tag):
             heading["id"] = str(inner["id"])
+    for trigger in main.select("button, [role=button]"):
+        text = _clean(trigger.get_text(" "))
+        if text.endswith("?") and len(text) <= BOLD_QUESTION_MAX_CHARS:
+            own = trigger.get("id")
+            trigger.name = "div"
+            trigger.attrs = {QUESTION_MARK: "", **({"id": str(own)} if own else {})}
 
 
 def _faq_blocks_as_headings(main: Tag) -> None:
@@ -169,8 +177,11 @@ def _faq_blocks_as_headings(main: Tag) -> None:
 
     Covers <details><summary>, <dl><dt>/<dd> and schema.org FAQPage microdata
     (itemprop="name" inside itemtype=".../Question"); failing those, paragraphs that are
-    a bold question.
+    a bold question. Accordion questions (buttons, ``_lift_heading_ids``) are questions
+    on any page, even one with headings: a "Частые вопросы" heading above them.
     """
+    for trigger in main.select(f"[{QUESTION_MARK}]"):
+        trigger.name = "h3"
     if main.find(SECTION_HEADINGS):
         # A page with headings is already split; its <details> are collapsible notes
         # and its <dl> a glossary, both belonging to the section around them.
@@ -194,6 +205,7 @@ def _faq_blocks_as_headings(main: Tag) -> None:
 
 
 BOLD_QUESTION_MAX_CHARS = 200
+QUESTION_MARK = "data-faq-question"  # an accordion's question, kept from boilerplate removal
 
 
 def _bold_questions(main: Tag) -> list[Tag]:
@@ -271,6 +283,7 @@ def _item_label(item: Tag) -> str:
 def _split(main: Tag, url: str, page_title: str, breadcrumb: str) -> list[Section]:
     sections: list[Section] = []
     title, anchor, shown = page_title, "", ""
+    collapsed = False
     chunks: list[str] = []
     linked: list[str] = []
     ids: list[str] = []
@@ -281,7 +294,7 @@ def _split(main: Tag, url: str, page_title: str, breadcrumb: str) -> list[Sectio
         text = _clean_block("".join(chunks))
         if not text:
             return [*ids, anchor] if anchor else ids
-        deep = anchor or (_text_fragment(shown, text) if shown else "")
+        deep = anchor or (_text_fragment(shown, "" if collapsed else text) if shown else "")
         share = round(min(_letters("".join(linked)) / max(_letters(text), 1), 1.0), 3)
         inner = tuple(dict.fromkeys(i for i in ids if i != anchor))[:MAX_SECTION_IDS]
         sections.append(Section(url, deep, title, page_title, breadcrumb, text, share, inner))
@@ -293,6 +306,9 @@ def _split(main: Tag, url: str, page_title: str, breadcrumb: str) -> list[Sectio
             title = _clean(node.get_text(" "))
             shown = _clean(node.get_text(""))  # as the browser finds it on the page
             anchor = _anchor_of(node)
+            # An accordion's answer is hidden until opened, and a browser finds no
+            # text there: its link finds the question alone.
+            collapsed = node.has_attr(QUESTION_MARK)
             chunks, linked = [], []
         elif isinstance(node, Tag):
             target = node.get("id") or (node.get("name") if node.name == "a" else None)

@@ -264,3 +264,34 @@ def test_a_confluence_page_keeps_its_body_and_breadcrumb_only() -> None:
         ("Параметры", "НастройкаSSO-Параметры", "Укажите адрес сервера ADFS."),
     ]
     assert sections[0].breadcrumb == "База знаний › Администраторам"
+
+
+def test_accordion_questions_of_site_builders_give_one_section_each() -> None:
+    # Tilda: the question is a button, under a page heading; Elementor: a div with
+    # role=button. Both answers are hidden until opened.
+    tilda = """<html><body><div id="allrecords"><h2 class="t-title">Частые вопросы</h2>
+    <div class="t585__wrapper"><button type="button" class="t585__trigger-button"
+    aria-controls="acc1" aria-expanded="false"><span class="t-name">Как войти в кабинет?
+    </span></button><div id="acc1" hidden><div class="t-descr">Откройте ссылку из приглашения.
+    </div></div></div><div class="t585__wrapper"><button type="button" aria-expanded="false">
+    <span>Что делать, если не приходит SMS?</span></button><div hidden>Запросите код снова.
+    </div></div><button class="t-submit">Отправить</button></div></body></html>"""
+    sections = extract_sections(tilda, "https://d.test/faq/")
+    assert [(s.title, s.text) for s in sections] == [
+        ("Как войти в кабинет?", "Откройте ссылку из приглашения."),
+        ("Что делать, если не приходит SMS?", "Запросите код снова."),
+    ]
+    # The hidden answer cannot be found by the browser: the link looks for the question.
+    assert sections[0].anchor == ":~:text=Как%20войти%20в%20кабинет%3F"
+    elementor = """<html><body><main><div class="elementor-accordion-item">
+    <div id="tab-title-1" class="elementor-tab-title" role="button" aria-expanded="false">
+    <a href="">Можно ли подписать документ с телефона?</a></div><div class="elementor-tab-content">
+    <p>Да, в мобильном приложении.</p></div></div><div class="elementor-accordion-item">
+    <div id="tab-title-2" class="elementor-tab-title" role="button"><a href="">Сколько стоит
+    УНЭП?</a></div><div class="elementor-tab-content"><p>Выпуск бесплатный.</p></div></div>
+    </main></body></html>"""
+    sections = extract_sections(elementor, "https://d.test/faq/")
+    assert [(s.title, s.anchor, s.text) for s in sections] == [
+        ("Можно ли подписать документ с телефона?", "tab-title-1", "Да, в мобильном приложении."),
+        ("Сколько стоит УНЭП?", "tab-title-2", "Выпуск бесплатный."),
+    ]
