@@ -44,6 +44,9 @@ BOILERPLATE_SELECTORS = (
     ".comments", "#comments", "[class*=avatar]", "[class*=reactions]",
     # Confluence: page metadata, likes and labels, comments.
     ".page-metadata", "#likes-and-labels-container", "#comments-section",
+    # "Last modified March 3, 2026: Fix typo (abc123)" (Hugo Docsy, mkdocs-git-revision...).
+    "[class*=lastmod]", "[class*=last-modified]", "[class*=last-updated]",
+    "[class*=git-revision]",
     "[class*=breadcrumb]", "[class*=sidebar]", "[class*=toc]", "[class*=pagination]",
     "[class*=footer]", "[class*=cookie]", "[class*=edit-this]", "[class*=feedback]",
     ".visually-hidden", ".sr-only",

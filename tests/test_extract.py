@@ -295,3 +295,15 @@ def test_accordion_questions_of_site_builders_give_one_section_each() -> None:
         ("Можно ли подписать документ с телефона?", "tab-title-1", "Да, в мобильном приложении."),
         ("Сколько стоит УНЭП?", "tab-title-2", "Выпуск бесплатный."),
     ]
+
+
+def test_last_modified_notes_with_commit_messages_are_boilerplate() -> None:
+    html = """<html><body><main role="main"><div class="td-content"><h1>Резервное копирование
+    </h1><p>Копия базы создаётся каждую ночь.</p><div class="td-page-meta__lastmod">Last
+    modified March 3, 2026: Исправлена опечатка (a1b2c3d)</div><p><span
+    class="git-revision-date-localized-plugin">3 марта 2026 г.</span></p></div></main>
+    </body></html>"""
+    sections = extract_sections(html, "https://d.test/admin/backup/")
+    assert [(s.title, s.text) for s in sections] == [
+        ("Резервное копирование", "Копия базы создаётся каждую ночь.")
+    ]
