@@ -24,6 +24,7 @@ from desk.config import Config, ConfigError, load_config
 from desk.demo import DemoError, run_demo
 from faq_index import FaqIndexError, IndexStoreError, crawl_progress_bar
 from faq_index.evaluate import evaluate_retrieval, load_questions
+from faq_index.index import indexed_site
 from faq_index.semantic import load_embedder, load_vector_cache
 from insights import InsightsError
 from insights.data import load_report_data
@@ -616,7 +617,12 @@ def _cmd_questions(config: Config, args: argparse.Namespace) -> int:
         data = load_report_data(store, *period)
     finally:
         store.close()
-    questions = history_questions(data, config.crawl.public_base_url or config.crawl.start_url)
+    site = (
+        indexed_site(config.index.directory)
+        or config.crawl.public_base_url
+        or config.crawl.start_url
+    )
+    questions = history_questions(data, site)
     written = write_questions(questions, Path(args.out))
     counts = Counter((q.labelled.split, q.source) for q in questions)
     span = f"{period[0]:%Y-%m-%d} to {period[1]:%Y-%m-%d}"

@@ -26,6 +26,7 @@ import hashlib
 import json
 import logging
 import os
+import posixpath
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -40,7 +41,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-from faq_index.crawl import PDF_TYPE, load_crawl
+from faq_index.crawl import PDF_TYPE, CrawledPage, load_crawl
 from faq_index.errors import IndexStoreError
 from faq_index.extract import (
     GENERIC_RULES,
@@ -651,12 +652,16 @@ def _write_json(path: Path, data: object) -> None:
 def sections_from_crawl(
     crawl_dir: Path, public_base: str, rules: ExtractionRules = GENERIC_RULES
 ) -> tuple[list[Section], str]:
-    """All sections of the crawled pages, with public URLs, and a hash of the crawl."""
+    """All sections of the crawled pages, with public URLs, and a hash of the crawl.
+
+    URLs of the crawled host are rewritten to ``public_base`` only when the crawl is of
+    that site or of a mirror of it: a mirror's pages name the public site in their
+    canonical links, as generated sites do. A crawl of another site keeps its own URLs,
+    so that ``triage crawl URL`` works on any site with the configuration as it is.
+    """
     start_url, pages = load_crawl(crawl_dir)
     digest = hashlib.sha256()
-    sections: list[Section] = []
-    seen_urls: set[str] = set()
-    files: set[str] = set()
+    extracted_pages: list[tuple[CrawledPage, list[Section]]] = []
     empty: list[str] = []
     for page, body in sorted(pages, key=lambda item: item[0].url):
         digest.update(page.sha256.encode())
@@ -666,8 +671,24 @@ def sections_from_crawl(
             extracted = extract_sections(decode_html(body, page.charset), page.url, rules)
         if not extracted:
             empty.append(page.url)
+        extracted_pages.append((page, extracted))
+    public_host = urlsplit(public_base).netloc
+    mirrored = urlsplit(start_url).netloc == public_host or any(
+        urlsplit(section.url).netloc == public_host
+        for _page, extracted in extracted_pages
+        for section in extracted
+    )
+    if public_base and not mirrored:
+        log.info(
+            "%s is not a mirror of %s (no page names it as canonical): links keep its URLs",
+            start_url, public_base,
+        )  # fmt: skip
+    sections: list[Section] = []
+    seen_urls: set[str] = set()
+    files: set[str] = set()
+    for page, extracted in extracted_pages:
         for section in extracted:
-            url = public_url(section.url, start_url, public_base)
+            url = public_url(section.url, start_url, public_base if mirrored else "")
             key = f"{url}#{section.anchor}#{section.title}"
             if key in seen_urls:
                 continue
@@ -683,6 +704,22 @@ def sections_from_crawl(
             len(empty), len(pages), ", ".join(empty[:3]), ", ..." if len(empty) > 3 else "",
         )  # fmt: skip
     return drop_repeated_lines(sections, frozenset(files)), digest.hexdigest()
+
+
+def indexed_site(directory: Path) -> str:
+    """The documentation site the index in ``directory`` links to: the host most of its
+    sections are on and the folder they all share ("" without an index)."""
+    try:
+        entries = json.loads((directory / "sections.json").read_text(encoding="utf-8"))
+        urls = [urlsplit(str(entry["url"])) for entry in entries]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    if not urls:
+        return ""
+    site = Counter((u.scheme, u.netloc) for u in urls).most_common(1)[0][0]
+    folders = [u.path.rsplit("/", 1)[0] or "/" for u in urls if (u.scheme, u.netloc) == site]
+    common = posixpath.commonpath([f if f.startswith("/") else "/" + f for f in folders])
+    return f"{site[0]}://{site[1]}{common.rstrip('/')}/"
 
 
 def indexed_source_hash(directory: Path) -> str | None:

@@ -42,16 +42,21 @@ class HistoryQuestion:
 
 
 def docs_links(text: str, docs_base_url: str) -> list[str]:
-    """The links in ``text`` that point into the documentation at ``docs_base_url``."""
+    """The links in ``text`` that point into the documentation at ``docs_base_url``
+    (``http`` or ``https``, with or without ``www.``)."""
     base = urlsplit(docs_base_url)
     prefix = base.path if base.path.endswith("/") else base.path + "/"
     found = []
     for _, link in urls_in(text):
         parts = urlsplit(link)
-        same_site = (parts.scheme, parts.netloc.lower()) == (base.scheme, base.netloc.lower())
+        same_site = _host(parts.netloc) == _host(base.netloc)
         if same_site and (parts.path + "/").startswith(prefix):
             found.append(link)
     return list(dict.fromkeys(found))
+
+
+def _host(netloc: str) -> str:
+    return netloc.lower().removeprefix("www.")
 
 
 def history_questions(data: ReportData, docs_base_url: str) -> list[HistoryQuestion]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 import os
 import shutil
@@ -12,7 +13,7 @@ import pytest
 
 from faq_index import Crawler, CrawlSettings, load_crawl
 from faq_index.crawl import _crawl_delay
-from faq_index.index import sections_from_crawl
+from faq_index.index import indexed_site, sections_from_crawl
 from tests.conftest import SNAPSHOT_DIR, TEST_DATA
 from tests.servers import FlakySiteServer
 
@@ -267,3 +268,35 @@ def test_pages_with_no_text_are_named_when_indexed(
         sections, _ = sections_from_crawl(tmp_path / "crawl", "")
     assert [s.title for s in sections] == ["Справка"]
     assert f"1 of 2 crawled pages have no text to index ({server.url}app.html)" in caplog.text
+
+
+def test_another_site_keeps_its_own_links_and_a_mirror_takes_the_public_ones(
+    tmp_path: Path,
+) -> None:
+    public = "https://padocs.empldocs.app/"  # the configured public site
+    root = tmp_path / "other"
+    (root / "kb").mkdir(parents=True)
+    page = "<html><head>{0}</head><body><main><h1>{1}</h1><p>Текст о «{1}».</p>{2}</main></body>"
+    (root / "index.html").write_text(page.format("", "Справка", '<a href="kb/">База</a>'))
+    (root / "kb" / "index.html").write_text(page.format("", "База знаний", ""))
+    server = FlakySiteServer(root)
+    try:
+        Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl-other")
+        # The same pages as a mirror of the public site: one names it as canonical.
+        canonical = f'<link rel="canonical" href="{public}kb/">'
+        (root / "kb" / "index.html").write_text(page.format(canonical, "База знаний", ""))
+        Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl-mirror")
+    finally:
+        server.stop()
+    other, _ = sections_from_crawl(tmp_path / "crawl-other", public)
+    assert sorted(s.url for s in other) == [server.url, server.url + "kb/"]
+    mirror, _ = sections_from_crawl(tmp_path / "crawl-mirror", public)
+    assert sorted(s.url for s in mirror) == [public, public + "kb/"]
+
+
+def test_the_indexed_site_is_the_host_and_folder_its_sections_share(tmp_path: Path) -> None:
+    assert indexed_site(tmp_path) == ""
+    urls = ["https://d.test/help/", "https://d.test/help/hr/import/", "https://d.test/help/a"]
+    urls.append("https://cdn.test/manual.pdf")
+    (tmp_path / "sections.json").write_text(json.dumps([{"url": u} for u in urls]))
+    assert indexed_site(tmp_path) == "https://d.test/help/"
