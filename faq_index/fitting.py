@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from faq_index.confidence import ConfidenceModel, fit_confidence, signals
+from faq_index.errors import IndexStoreError
 from faq_index.evaluate import LabelledQuestion, is_correct, resolve_answers
 from faq_index.index import FITTED_NAME, DocIndex, QueryScores, top_k
 
@@ -52,6 +53,14 @@ def fit_index(
     progress: Callable[[int, int], None] | None = None,
 ) -> FitReport:
     dev, unresolved = resolve_answers(index.sections, dev)
+    given = sum(len(question.answers) for question in dev)
+    if given and len(unresolved) == given:
+        raise IndexStoreError(
+            f"none of the {given} answer links of the dev questions names a section of this "
+            f"index (e.g. {unresolved[0]}): the questions label another site. Label this "
+            "site's questions (`triage questions --out FILE` from the desk's history) and "
+            "point index.questions (TRIAGE_INDEX_QUESTIONS) at them"
+        )
     raw: list[QueryScores] = []
     for n, question in enumerate(dev, 1):
         raw.append(index.scores(question.question))

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from faq_index.errors import FaqIndexError
-from faq_index.evaluate import load_questions, split_of
+from faq_index import DocIndex, IndexSettings, Section
+from faq_index.errors import FaqIndexError, IndexStoreError
+from faq_index.evaluate import LabelledQuestion, load_questions, split_of
+from faq_index.fitting import fit_index
 
 
 def _write(path: Path, rows: list[dict[str, object]]) -> Path:
@@ -47,3 +49,17 @@ def test_a_line_that_is_not_a_labelled_question_names_its_line(
     path = _write(tmp_path / "q.jsonl", [{"question": "ok", "answers": []}, row])
     with pytest.raises(FaqIndexError, match=r"q\.jsonl:2: not a labelled question"):
         load_questions(path)
+
+
+def test_fitting_on_questions_that_label_another_site_says_so() -> None:
+    sections = [
+        Section("https://d.test/a/", "vhod", "Вход", "Вход", "", "Откройте ссылку из письма."),
+        Section("https://d.test/b/", "", "Отпуск", "Отпуск", "", "Заявление на отпуск."),
+    ]
+    index = DocIndex.build(sections, IndexSettings())
+    dev = [
+        LabelledQuestion(f"q{n}", "как войти", ("https://padocs.empldocs.app/a/#vhod",), "dev")
+        for n in range(20)
+    ]
+    with pytest.raises(IndexStoreError, match=r"none of the 20 answer links .* another site"):
+        fit_index(index, dev, 0.95)
