@@ -138,7 +138,14 @@ def extract_sections(
     for selector in (*BOILERPLATE_SELECTORS, *rules.boilerplate):
         for node in main.select(selector):
             node.decompose()
-    h1 = main.find("h1")
+    h1s = main.find_all("h1")
+    if len(h1s) > 1:
+        # Chapters of one long page (a manual saved from Word, an export of a whole
+        # space): each is a section, and the page is named by its <title>.
+        for chapter in h1s:
+            chapter.name = "h2"
+        h1s = []
+    h1 = h1s[0] if h1s else None
     page_title = _clean(h1.get_text(" ")) if isinstance(h1, Tag) else _document_title(soup)
     _faq_blocks_as_headings(main)
     _mark_line_breaks(main)
@@ -345,6 +352,9 @@ def _anchor_of(heading: Tag) -> str:
     inner = heading.find(id=True)
     if isinstance(inner, Tag):
         return str(inner["id"])
+    named = heading.find("a", attrs={"name": True})  # <h1><a name="_Toc1"></a>, as Word saves
+    if isinstance(named, Tag):
+        return str(named["name"])
     previous = heading.find_previous_sibling()
     if (
         isinstance(previous, Tag)

@@ -307,3 +307,16 @@ def test_last_modified_notes_with_commit_messages_are_boilerplate() -> None:
     assert [(s.title, s.text) for s in sections] == [
         ("Резервное копирование", "Копия базы создаётся каждую ночь.")
     ]
+
+
+def test_a_page_of_several_h1_chapters_gives_a_section_per_chapter() -> None:
+    html = """<html><head><title>Руководство администратора</title></head><body>
+    <h1><a name="_Toc1"></a>1. Установка</h1><p class="MsoNormal">Запустите установщик.</p>
+    <h2>1.1. Требования</h2><p>4 ГБ памяти.</p>
+    <h1><a name="_Toc2"></a>2. Обновление</h1><p>Остановите службу.</p></body></html>"""
+    sections = extract_sections(html, "https://d.test/manual.htm")
+    assert [(s.page_title, s.title, s.anchor, s.text) for s in sections] == [
+        ("Руководство администратора", "1. Установка", "_Toc1", "Запустите установщик."),
+        ("Руководство администратора", "1.1. Требования", sections[1].anchor, "4 ГБ памяти."),
+        ("Руководство администратора", "2. Обновление", "_Toc2", "Остановите службу."),
+    ]
