@@ -139,13 +139,12 @@ def extract_sections(
         for node in main.select(selector):
             node.decompose()
     h1s = main.find_all("h1")
+    h1 = h1s[0] if len(h1s) == 1 else None
     if len(h1s) > 1:
         # Chapters of one long page (a manual saved from Word, an export of a whole
         # space): each is a section, and the page is named by its <title>.
         for chapter in h1s:
             chapter.name = "h2"
-        h1s = []
-    h1 = h1s[0] if h1s else None
     page_title = _clean(h1.get_text(" ")) if isinstance(h1, Tag) else _document_title(soup)
     _faq_blocks_as_headings(main)
     _mark_line_breaks(main)
