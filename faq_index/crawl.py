@@ -425,6 +425,9 @@ _FILE_SUFFIXES = (".pdf",)
 
 
 def _links(soup: BeautifulSoup, base_url: str) -> list[str]:
+    base = soup.find("base", href=True)  # <base href>: relative links start from it
+    if isinstance(base, Tag):
+        base_url = urljoin(base_url, str(base["href"]))
     found = []
     for anchor in soup.find_all("a", href=True):
         if not isinstance(anchor, Tag) or "nofollow" in (anchor.get("rel") or []):

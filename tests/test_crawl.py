@@ -300,3 +300,23 @@ def test_the_indexed_site_is_the_host_and_folder_its_sections_share(tmp_path: Pa
     urls.append("https://cdn.test/manual.pdf")
     (tmp_path / "sections.json").write_text(json.dumps([{"url": u} for u in urls]))
     assert indexed_site(tmp_path) == "https://d.test/help/"
+
+
+def test_relative_links_start_from_the_pages_base_element(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "docs" / "v2" / "hr").mkdir(parents=True)
+    page = "<html><head>{0}</head><body><main><h1>{1}</h1><p>Текст «{1}». {2}</p></main></body>"
+    (root / "docs" / "v2" / "index.html").write_text(
+        page.format('<base href="/docs/v2/">', "Справка", '<a href="hr/">Кадровикам</a>')
+    )
+    (root / "docs" / "v2" / "hr" / "index.html").write_text(
+        page.format('<base href="/docs/v2/">', "Кадровикам", '<a href="hr/faq.html">Вопросы</a>')
+    )
+    (root / "docs" / "v2" / "hr" / "faq.html").write_text(page.format("", "Вопросы", ""))
+    server = FlakySiteServer(root)
+    try:
+        report = Crawler(SETTINGS).crawl(server.url + "docs/v2/", tmp_path / "crawl")
+    finally:
+        server.stop()
+    # Without the base, "hr/faq.html" on /docs/v2/hr/ would be /docs/v2/hr/hr/faq.html.
+    assert server.url + "docs/v2/hr/faq.html" in report.new and not report.failed
