@@ -214,6 +214,12 @@ class Crawler:
         if key in pages:
             report.skipped[result.url] = f"same page as {key}"
             return links
+        twin = next((url for url, page in pages.items() if page.sha256 == result.page.sha256), "")
+        if twin:
+            # /guide/ and /guide/index.html, ?print=1...: one page, or the index would
+            # hold every section twice and no answer would stand out from its copy.
+            report.skipped[result.url] = f"same content as {twin}"
+            return links
         pages[key] = result.page
         getattr(report, result.status).append(key)
         return links

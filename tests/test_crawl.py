@@ -320,3 +320,24 @@ def test_relative_links_start_from_the_pages_base_element(tmp_path: Path) -> Non
         server.stop()
     # Without the base, "hr/faq.html" on /docs/v2/hr/ would be /docs/v2/hr/hr/faq.html.
     assert server.url + "docs/v2/hr/faq.html" in report.new and not report.failed
+
+
+def test_one_page_reached_by_two_urls_is_crawled_once(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "guide").mkdir(parents=True)
+    page = "<html><body><main><h1>{0}</h1><p>Текст «{0}». {1}</p></main></body></html>"
+    (root / "index.html").write_text(
+        page.format("Справка", '<a href="guide/">Руководство</a> <a href="guide/index.html">'
+                    "Руководство (все разделы)</a>")
+    )  # fmt: skip
+    (root / "guide" / "index.html").write_text(page.format("Руководство", ""))
+    server = FlakySiteServer(root)
+    try:
+        report = Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl")
+    finally:
+        server.stop()
+    assert sorted(report.new) == [server.url, server.url + "guide/"]
+    twin = server.url + "guide/index.html"
+    assert report.skipped[twin] == f"same content as {server.url}guide/"
+    sections, _ = sections_from_crawl(tmp_path / "crawl", "")
+    assert [s.title for s in sections] == ["Справка", "Руководство"]
