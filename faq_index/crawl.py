@@ -43,6 +43,7 @@ _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_SITEMAPS = 50  # sitemap files read per crawl, those listed by sitemap indexes included
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit for one file
 MAX_CRAWL_DELAY = 10.0  # a robots.txt Crawl-delay is honoured up to this many seconds
+MAX_RETRY_AFTER = 60.0  # a Retry-After longer than this is cut to it
 
 
 @dataclass(frozen=True)
@@ -266,11 +267,13 @@ class Crawler:
                     yield normalise_url(page)
 
     def _get(self, url: str, headers: dict[str, str]) -> requests.Response | None:
-        """GET with retries and exponential backoff on timeouts, resets and 5xx."""
+        """GET with retries and exponential backoff on timeouts, resets, 429 and 5xx; a
+        server's Retry-After (seconds, up to ``MAX_RETRY_AFTER``) is waited out instead."""
         last: requests.Response | None = None
         for attempt in range(self.settings.retries + 1):
             if attempt:
-                time.sleep(self.settings.backoff * 2 ** (attempt - 1))
+                backoff = self.settings.backoff * 2 ** (attempt - 1)
+                time.sleep(max(backoff, _retry_after(last)))
             try:
                 last = self.session.get(url, headers=headers, timeout=self.settings.timeout)
             except (requests.Timeout, requests.ConnectionError):
@@ -319,6 +322,15 @@ class Crawler:
         _store_body(directory, page, body)
         status = "new" if known is None else ("unchanged" if known.sha256 == sha else "changed")
         return _Fetch(url, final_url, status, page=page, body=body)
+
+
+def _retry_after(response: requests.Response | None) -> float:
+    """The seconds a 429 or 503 asks to wait (Retry-After in seconds), capped."""
+    value = response.headers.get("Retry-After", "") if response is not None else ""
+    try:
+        return min(max(float(value), 0.0), MAX_RETRY_AFTER)
+    except ValueError:
+        return 0.0  # absent, or an HTTP date: the backoff applies
 
 
 def _crawl_delay(lines: list[str], user_agent: str) -> float:

@@ -202,12 +202,20 @@ class SmtpSink:
 class FlakySiteServer:
     """Serves a folder over HTTP; chosen paths answer 500 a given number of times first."""
 
-    def __init__(self, directory: Path, failures: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        failures: dict[str, int] | None = None,
+        throttled: dict[str, int] | None = None,
+    ) -> None:
+        """``failures``: paths that answer 500 so many times first; ``throttled``: paths
+        that answer 429 with Retry-After: 1 so many times first."""
         import functools
         import threading
         from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
         remaining = dict(failures or {})
+        throttling = dict(throttled or {})
         self.requests: list[tuple[str, str]] = []
         self.times: list[float] = []  # time.monotonic() of each request, in order
         outer = self
@@ -220,6 +228,13 @@ class FlakySiteServer:
                 if remaining.get(self.path, 0) > 0:
                     remaining[self.path] -= 1
                     self.send_error(500, "temporary failure")
+                    return
+                if throttling.get(self.path, 0) > 0:
+                    throttling[self.path] -= 1
+                    self.send_response(429)
+                    self.send_header("Retry-After", "1")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
                     return
                 super().do_GET()
 

@@ -341,3 +341,22 @@ def test_one_page_reached_by_two_urls_is_crawled_once(tmp_path: Path) -> None:
     assert report.skipped[twin] == f"same content as {server.url}guide/"
     sections, _ = sections_from_crawl(tmp_path / "crawl", "")
     assert [s.title for s in sections] == ["Справка", "Руководство"]
+
+
+def test_a_throttled_page_is_fetched_again_after_the_wait_the_server_asks_for(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "index.html").write_text(
+        "<html><body><main><h1>Справка</h1><p>Вход и подпись.</p></main></body></html>"
+    )
+    server = FlakySiteServer(root, throttled={"/": 1})
+    try:
+        report = Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl")
+    finally:
+        server.stop()
+    assert report.new == [server.url]
+    first, retry = (t for (path, _), t in zip(server.requests, server.times, strict=True)
+                    if path == "/")  # fmt: skip
+    assert retry - first >= 0.95  # Retry-After: 1, though the backoff here is 0.01 s
