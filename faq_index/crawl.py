@@ -130,6 +130,7 @@ class Crawler:
         self.session.headers["User-Agent"] = settings.user_agent
         self.progress = progress
         self._delay = settings.delay  # robots.txt may ask for more (Crawl-delay)
+        self._by_content: dict[str, str] = {}  # a crawl's pages by content hash
 
     def crawl(self, start_url: str, directory: Path) -> CrawlReport:
         start = normalise_url(start_url)
@@ -142,6 +143,7 @@ class Crawler:
         self._delay = max(self.settings.delay, min(crawl_delay, MAX_CRAWL_DELAY))
         report = CrawlReport()
         pages: dict[str, CrawledPage] = {}
+        self._by_content = {}
         seen = {start}
         frontier = [start]
         for url in self._sitemap_urls(start, sitemaps):
@@ -215,8 +217,8 @@ class Crawler:
         if key in pages:
             report.skipped[result.url] = f"same page as {key}"
             return links
-        twin = next((url for url, page in pages.items() if page.sha256 == result.page.sha256), "")
-        if twin:
+        twin = self._by_content.setdefault(result.page.sha256, key)
+        if twin != key:
             # /guide/ and /guide/index.html, ?print=1...: one page, or the index would
             # hold every section twice and no answer would stand out from its copy.
             report.skipped[result.url] = f"same content as {twin}"
