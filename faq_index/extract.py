@@ -174,6 +174,8 @@ def _lift_heading_ids(main: Tag) -> None:
         if isinstance(inner, Tag):
             heading["id"] = str(inner["id"])
     for trigger in main.select("button, [role=button]"):
+        if trigger.find_parent([*SECTION_HEADINGS, "summary", "dt"]) is not None:
+            continue  # a heading's own (unwrapped above, or the heading is the question)
         text = _clean(trigger.get_text(" "))
         if text.endswith("?") and len(text) <= BOLD_QUESTION_MAX_CHARS:
             own = trigger.get("id")
