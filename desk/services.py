@@ -34,6 +34,7 @@ from faq_index.extract import ExtractionRules
 from faq_index.fitting import FitReport, fit_index, save_fit
 from faq_index.index import load_embedding_cache
 from faq_index.releases import ReleaseInfo, release_info
+from faq_index.render import Renderer
 from faq_index.semantic import Embedder, load_embedder, load_vector_cache, save_vector_cache
 from mailer import Transport, make_transport
 from triage import (
@@ -243,7 +244,8 @@ def crawl_docs(
     config: Config, url: str | None = None, progress: Callable[[int, int, str], None] | None = None
 ) -> CrawlReport:
     start = url or config.crawl.start_url
-    crawler = Crawler(config.crawl, progress=progress)
+    renderer = Renderer.find(config.crawl.browser)
+    crawler = Crawler(config.crawl, progress=progress, renderer=renderer)
     return crawler.crawl(start, config.crawl.directory)
 
 

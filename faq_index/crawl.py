@@ -30,6 +30,7 @@ from bs4 import BeautifulSoup, Tag
 
 from faq_index.errors import CrawlError
 from faq_index.extract import decode_html
+from faq_index.render import Renderer, drawn_by_scripts
 from faq_index.settings import CrawlSettings
 
 MANIFEST_NAME = "manifest.json"
@@ -55,6 +56,7 @@ class CrawledPage:
     etag: str = ""
     last_modified: str = ""
     charset: str = ""  # as the server declared it; the page may declare its own
+    rendered: bool = False  # drawn by scripts: the stored body is the browser's DOM
 
 
 @dataclass
@@ -124,8 +126,10 @@ class Crawler:
         settings: CrawlSettings,
         session: requests.Session | None = None,
         progress: Callable[[int, int, str], None] | None = None,
+        renderer: Renderer | None = None,
     ) -> None:
         self.settings = settings
+        self.renderer = renderer  # for pages drawn by scripts; None: kept as fetched
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = settings.user_agent
         self.progress = progress
@@ -293,9 +297,11 @@ class Crawler:
         if urlsplit(url).path.lower().endswith(_SKIPPED_SUFFIXES):
             return _Fetch(url, status="skipped", reason="not a page")
         headers = {}
-        if known is not None and known.etag:
+        # A page drawn by scripts is fetched and drawn anew: its shell does not change
+        # when its text does.
+        if known is not None and known.etag and not known.rendered:
             headers["If-None-Match"] = known.etag
-        if known is not None and known.last_modified:
+        if known is not None and known.last_modified and not known.rendered:
             headers["If-Modified-Since"] = known.last_modified
         response = self._get(url, headers)
         if response is None:
@@ -310,7 +316,12 @@ class Crawler:
         content_type = declared.split(";")[0].strip().lower()
         if content_type != PDF_TYPE and "html" not in content_type:
             return _Fetch(url, final_url, "skipped", f"content type {content_type or 'unknown'}")
-        body = response.content
+        body, charset, rendered = response.content, _charset_of(declared), False
+        renderer = self.renderer if content_type != PDF_TYPE else None
+        if renderer is not None and drawn_by_scripts(decode_html(body, charset)):
+            drawn = renderer.render(final_url)
+            if drawn is not None:
+                body, charset, rendered = drawn, "utf-8", True  # the DOM, as UTF-8
         sha = hashlib.sha256(body).hexdigest()
         page = CrawledPage(
             url=final_url,
@@ -319,7 +330,8 @@ class Crawler:
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             etag=response.headers.get("ETag", ""),
             last_modified=response.headers.get("Last-Modified", ""),
-            charset=_charset_of(declared),
+            charset=charset,
+            rendered=rendered,
         )
         _store_body(directory, page, body)
         status = "new" if known is None else ("unchanged" if known.sha256 == sha else "changed")

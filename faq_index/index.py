@@ -699,8 +699,8 @@ def sections_from_crawl(
     if empty:
         log.warning(
             "%d of %d crawled pages have no text to index (%s%s): a page drawn by scripts "
-            "in the browser, or a scanned PDF, cannot be read; for a site that draws its "
-            "content in the browser, crawl a server-rendered copy",
+            "in the browser with no browser to render it (crawl.browser), or a scanned PDF, "
+            "cannot be read",
             len(empty), len(pages), ", ".join(empty[:3]), ", ..." if len(empty) > 3 else "",
         )  # fmt: skip
     return drop_repeated_lines(sections, frozenset(files)), digest.hexdigest()

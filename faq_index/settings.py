@@ -22,6 +22,9 @@ class CrawlSettings:
     # ("/" for a site root, "/help/" for https://vendor.example/help/). PDF manuals the
     # pages link to are fetched wherever they are on the host.
     path_prefix: str = ""
+    # A headless browser for pages drawn by scripts: "auto" (Chromium or Chrome on
+    # PATH, if there is one), "off", or the browser's path.
+    browser: str = "auto"
 
 
 @dataclass(frozen=True)

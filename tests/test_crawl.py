@@ -14,6 +14,8 @@ import pytest
 from faq_index import Crawler, CrawlSettings, load_crawl
 from faq_index.crawl import _crawl_delay
 from faq_index.index import indexed_site, sections_from_crawl
+from faq_index.render import Renderer
+from tests.browser_support import CHROMIUM
 from tests.conftest import SNAPSHOT_DIR, TEST_DATA
 from tests.servers import FlakySiteServer
 
@@ -360,3 +362,40 @@ def test_a_throttled_page_is_fetched_again_after_the_wait_the_server_asks_for(
     first, retry = (t for (path, _), t in zip(server.requests, server.times, strict=True)
                     if path == "/")  # fmt: skip
     assert retry - first >= 0.95  # Retry-After: 1, though the backoff here is 0.01 s
+
+
+_SHELL = """<!doctype html><html><head><meta charset="utf-8"><title>Справка</title></head>
+<body><div id="root"></div><script>
+setTimeout(function () {{ document.getElementById("root").innerHTML = {0}; }}, 200);
+</script></body></html>"""
+
+
+def test_pages_drawn_by_scripts_are_rendered_in_the_browser_and_their_links_followed(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "spa"
+    (root / "kb").mkdir(parents=True)
+    home = (
+        "<main><h1>Справка</h1><p>Как войти в личный кабинет: откройте ссылку из письма-"
+        'приглашения.</p><a href="/kb/">База знаний</a></main>'
+    )
+    kb = '<main><h1>База знаний</h1><h2 id="otpusk">Отпуск</h2><p>Заявление на отпуск.</p></main>'
+    (root / "index.html").write_text(_SHELL.format(json.dumps(home)), encoding="utf-8")
+    (root / "kb" / "index.html").write_text(_SHELL.format(json.dumps(kb)), encoding="utf-8")
+    renderer = Renderer.find(str(CHROMIUM))
+    assert renderer is not None
+    server = FlakySiteServer(root)
+    try:
+        report = Crawler(SETTINGS, renderer=renderer).crawl(server.url, tmp_path / "crawl")
+        plain = Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl-plain")
+        again = Crawler(SETTINGS, renderer=renderer).crawl(server.url, tmp_path / "crawl")
+    finally:
+        server.stop()
+    assert sorted(report.new) == [server.url, server.url + "kb/"]
+    sections, _ = sections_from_crawl(tmp_path / "crawl", "")
+    assert [(s.title, s.anchor) for s in sections] == [("Справка", ""), ("Отпуск", "otpusk")]
+    assert "откройте ссылку из письма-приглашения" in sections[0].text
+    # Without a browser the shell is all there is: one empty page, no link to follow.
+    assert plain.new == [server.url]
+    # A re-crawl draws the pages again (their shells never change) and finds them the same.
+    assert sorted(again.unchanged) == sorted(report.new)
