@@ -24,15 +24,21 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 RENDER_TIMEOUT = 60.0  # seconds for one page, browser start included
 SCRIPT_BUDGET_MS = 5000  # virtual time the page's scripts get to draw it
 MIN_TEXT_CHARS = 200  # a page with less text than this, and scripts, is drawn by them
-_FLAGS = (
-    "--headless",
-    "--no-sandbox",  # the crawler may run as root; the pages are the vendor's own docs
+# Chromium without its own traffic (on a closed network its background connections
+# fail, many at a time) and without a sandbox (the crawler may run as root; the pages
+# are the vendor's own documentation). The web UI's browser tests start it the same way.
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+)
+_FLAGS = (
+    "--headless",
+    *CHROMIUM_FLAGS,
     "--mute-audio",
     f"--virtual-time-budget={SCRIPT_BUDGET_MS}",
 )
