@@ -14,7 +14,7 @@ import pytest
 from faq_index import Crawler, CrawlSettings, load_crawl
 from faq_index.crawl import _crawl_delay
 from faq_index.index import indexed_site, sections_from_crawl
-from faq_index.render import Renderer
+from faq_index.render import Renderer, drawn_by_scripts
 from tests.browser_support import CHROMIUM
 from tests.conftest import SNAPSHOT_DIR, TEST_DATA
 from tests.servers import FlakySiteServer
@@ -399,3 +399,14 @@ def test_pages_drawn_by_scripts_are_rendered_in_the_browser_and_their_links_foll
     assert plain.new == [server.url]
     # A re-crawl draws the pages again (their shells never change) and finds them the same.
     assert sorted(again.unchanged) == sorted(report.new)
+
+
+def test_a_shell_is_told_from_a_page_that_has_its_text() -> None:
+    shell = _SHELL.format('"<p>later</p>"')
+    assert drawn_by_scripts(shell)
+    text = "<p>" + "Откройте ссылку из письма-приглашения и задайте пароль. " * 5 + "</p>"
+    assert not drawn_by_scripts(shell.replace('<div id="root"></div>', text))
+    assert not drawn_by_scripts("<html><body><p>Коротко.</p></body></html>")  # no scripts
+    # Text in scripts, styles and the head is not text a reader sees.
+    hidden = "<head><title>" + "Справка " * 40 + "</title></head><style>p{}</style>"
+    assert drawn_by_scripts(shell.replace("<head>", hidden + "<head>"))
