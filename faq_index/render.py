@@ -11,6 +11,7 @@ on that instead. The browser is optional: without one such pages stay empty, and
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -28,10 +29,8 @@ _SCRIPT = re.compile(r"<script\b", re.IGNORECASE)
 _HIDDEN = re.compile(r"<(script|style|noscript|template|head)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
 # Chromium without its own traffic (on a closed network its background connections
-# fail, many at a time) and without a sandbox (the crawler may run as root; the pages
-# are the vendor's own documentation). The web UI's browser tests start it the same way.
+# fail, many at a time). The web UI's browser tests start it the same way.
 CHROMIUM_FLAGS = (
-    "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
@@ -45,6 +44,12 @@ _FLAGS = (
     "--mute-audio",
     f"--virtual-time-budget={SCRIPT_BUDGET_MS}",
 )
+
+
+def sandbox_flags() -> list[str]:
+    """Chromium's sandbox stays on, except for root, whom Chromium refuses it to (in a
+    container, say): there it runs without, on pages of the configured site only."""
+    return ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
 
 
 def drawn_by_scripts(html: str) -> bool:
@@ -80,7 +85,9 @@ class Renderer:
         """The page at ``url`` as UTF-8 HTML after its scripts ran; None when the browser
         fails (logged), so that the page is kept as it was fetched."""
         with tempfile.TemporaryDirectory(prefix="triage-render-") as profile:
-            command = [self.executable, *_FLAGS, f"--user-data-dir={Path(profile)}"]
+            command = [
+                self.executable, *_FLAGS, *sandbox_flags(), f"--user-data-dir={Path(profile)}"
+            ]  # fmt: skip
             try:
                 done = subprocess.run(
                     [*command, "--dump-dom", url],

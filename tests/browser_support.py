@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from faq_index.render import CHROMIUM_FLAGS
+from faq_index.render import CHROMIUM_FLAGS, sandbox_flags
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = list(CHROMIUM_FLAGS)
+CHROMIUM_ARGS = [*sandbox_flags(), *CHROMIUM_FLAGS]
 
 
 @contextmanager
