@@ -41,7 +41,11 @@ def extract_pdf_sections(content: bytes, url: str) -> list[Section]:
         last = outline[i + 1][1] - 1 if i + 1 < len(outline) else len(texts) - 1
         text = "\n".join(texts[first : max(first, last) + 1])
         if text:
-            sections.append(Section(url, f"page={first + 1}", heading, title, "", text))
+            # A link to any page the section spans names it (``page=12`` in 10-14).
+            spanned = tuple(f"page={n + 1}" for n in range(first + 1, last + 1))
+            sections.append(
+                Section(url, f"page={first + 1}", heading, title, "", text, ids=spanned)
+            )
     return sections
 
 

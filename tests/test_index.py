@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from pathlib import Path
 from urllib.parse import quote
 
@@ -10,12 +11,14 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pypdf import PdfReader, PdfWriter
 
 from desk import services
 from desk.config import Config
 from faq_index import DocIndex, IndexSettings, Section
 from faq_index.evaluate import evaluate_retrieval, load_questions, resolve_answers
 from faq_index.index import SPLIT_PRODUCT_FROM, load_embedding_cache, top_k
+from faq_index.links import SectionLinks
 from faq_index.pdf import extract_pdf_sections
 from faq_index.semantic import MAX_PASSAGE_CHARS, load_embedder
 from tests.conftest import SNAPSHOT_DIR
@@ -253,3 +256,26 @@ def test_the_end_of_a_long_section_is_embedded_too(tmp_path: Path) -> None:
     assert set(index.continuations.keys) <= set(cache)
     rebuilt = DocIndex.build(sections, IndexSettings(), embedder=embedder, cache=cache)
     assert rebuilt.manifest["embedded"] == 0
+
+
+def test_a_link_to_any_page_of_a_pdf_chapter_names_that_chapter() -> None:
+    manual = next((SNAPSHOT_DIR / "downloads").glob("*.pdf"))
+    reader = PdfReader(manual)
+    writer = PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    writer.add_outline_item(title="Общие сведения", page_number=0)
+    writer.add_outline_item(title="Установка и обновление", page_number=2)
+    packed = io.BytesIO()
+    writer.write(packed)
+    url = "https://padocs.empldocs.app/downloads/manual.pdf"
+    sections = extract_pdf_sections(packed.getvalue(), url)
+    assert [(s.title, s.anchor) for s in sections] == [
+        ("Общие сведения", "page=1"),
+        ("Установка и обновление", "page=3"),
+    ]
+    last = len(reader.pages)
+    assert sections[1].ids == tuple(f"page={n}" for n in range(4, last + 1))
+    links = SectionLinks(sections)
+    assert links.resolve(f"{url}#page=2") == (sections[0].link,)
+    assert links.resolve(f"{url}#page={last}") == (sections[1].link,)
