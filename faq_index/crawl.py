@@ -28,6 +28,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import requests
 from bs4 import BeautifulSoup, Tag
 
+from faq_index.docx import DOCX_TYPE
 from faq_index.errors import CrawlError
 from faq_index.extract import decode_html
 from faq_index.render import Renderer, drawn_by_scripts
@@ -36,6 +37,8 @@ from faq_index.settings import CrawlSettings
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 2
 PDF_TYPE = "application/pdf"
+# Manuals the pages link to, indexed as files (fetched wherever they are on the host).
+FILE_TYPES = {PDF_TYPE: ".pdf", DOCX_TYPE: ".docx"}
 _SKIPPED_SUFFIXES = (
     ".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp",
     ".woff", ".woff2", ".ttf", ".zip", ".gz", ".xml", ".json", ".txt", ".mp4",
@@ -204,7 +207,7 @@ class Crawler:
             return []
         links: list[str] = []
         key = result.final_url
-        if result.page.content_type != PDF_TYPE:
+        if result.page.content_type not in FILE_TYPES:
             soup = BeautifulSoup(decode_html(result.body, result.page.charset), "lxml")
             canonical = _canonical(soup, result.final_url, start, self.settings.public_base_url)
             if canonical and canonical != key:
@@ -314,10 +317,12 @@ class Crawler:
             return _Fetch(url, final_url, reason=f"HTTP {response.status_code}")
         declared = response.headers.get("Content-Type", "")
         content_type = declared.split(";")[0].strip().lower()
-        if content_type != PDF_TYPE and "html" not in content_type:
+        if content_type in ("application/octet-stream", ""):  # a file served as bytes
+            content_type = _type_by_suffix(final_url)
+        if content_type not in FILE_TYPES and "html" not in content_type:
             return _Fetch(url, final_url, "skipped", f"content type {content_type or 'unknown'}")
         body, charset, rendered = response.content, _charset_of(declared), False
-        renderer = self.renderer if content_type != PDF_TYPE else None
+        renderer = self.renderer if content_type not in FILE_TYPES else None
         if renderer is not None and drawn_by_scripts(decode_html(body, charset)):
             drawn = renderer.render(final_url)
             if drawn is not None:
@@ -325,7 +330,7 @@ class Crawler:
         sha = hashlib.sha256(body).hexdigest()
         page = CrawledPage(
             url=final_url,
-            content_type=PDF_TYPE if content_type == PDF_TYPE else "text/html",
+            content_type=content_type if content_type in FILE_TYPES else "text/html",
             sha256=sha,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             etag=response.headers.get("ETag", ""),
@@ -453,7 +458,12 @@ class _Scope:
         return linked and parts.path.lower().endswith(_FILE_SUFFIXES)
 
 
-_FILE_SUFFIXES = (".pdf",)
+_FILE_SUFFIXES = (".pdf", ".docx")
+
+
+def _type_by_suffix(url: str) -> str:
+    path = urlsplit(url).path.lower()
+    return next((kind for kind, suffix in FILE_TYPES.items() if path.endswith(suffix)), "")
 
 
 def _links(soup: BeautifulSoup, base_url: str) -> list[str]:
@@ -474,7 +484,7 @@ def _links(soup: BeautifulSoup, base_url: str) -> list[str]:
 
 
 def _page_path(directory: Path, page: CrawledPage) -> Path:
-    suffix = ".pdf" if page.content_type == PDF_TYPE else ".html"
+    suffix = FILE_TYPES.get(page.content_type, ".html")
     return directory / "pages" / f"{page.sha256}{suffix}"
 
 

@@ -41,7 +41,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-from faq_index.crawl import PDF_TYPE, CrawledPage, load_crawl
+from faq_index.crawl import FILE_TYPES, PDF_TYPE, CrawledPage, load_crawl
+from faq_index.docx import DOCX_TYPE, extract_docx_sections
 from faq_index.errors import IndexStoreError
 from faq_index.extract import (
     GENERIC_RULES,
@@ -667,6 +668,8 @@ def sections_from_crawl(
         digest.update(page.sha256.encode())
         if page.content_type == PDF_TYPE:
             extracted = extract_pdf_sections(body, page.url)
+        elif page.content_type == DOCX_TYPE:
+            extracted = extract_docx_sections(body, page.url)
         else:
             extracted = extract_sections(decode_html(body, page.charset), page.url, rules)
         if not extracted:
@@ -694,7 +697,7 @@ def sections_from_crawl(
                 continue
             seen_urls.add(key)
             sections.append(dataclasses.replace(section, url=url))
-            if page.content_type == PDF_TYPE:
+            if page.content_type in FILE_TYPES:
                 files.add(url)
     if empty:
         log.warning(
