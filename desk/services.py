@@ -259,7 +259,7 @@ def build_index(
     """
     rules = ExtractionRules(config.index.content_selectors, config.index.boilerplate_selectors)
     sections, source_hash = sections_from_crawl(
-        config.crawl.directory, config.crawl.public_base_url, rules
+        config.crawl.directory, config.crawl.public_base_url, rules, config.index.language
     )
     embedder, status = load_embedder(config.index.semantic_model)
     if status:

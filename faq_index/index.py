@@ -651,7 +651,10 @@ def _write_json(path: Path, data: object) -> None:
 
 
 def sections_from_crawl(
-    crawl_dir: Path, public_base: str, rules: ExtractionRules = GENERIC_RULES
+    crawl_dir: Path,
+    public_base: str,
+    rules: ExtractionRules = GENERIC_RULES,
+    language: str = "ru",
 ) -> tuple[list[Section], str]:
     """All sections of the crawled pages, with public URLs, and a hash of the crawl.
 
@@ -659,11 +662,15 @@ def sections_from_crawl(
     that site or of a mirror of it: a mirror's pages name the public site in their
     canonical links, as generated sites do. A crawl of another site keeps its own URLs,
     so that ``triage crawl URL`` works on any site with the configuration as it is.
+
+    A site in several languages (``<html lang>``) keeps the pages in ``language`` (the
+    customers'), when it has any; "any" keeps every language.
     """
     start_url, pages = load_crawl(crawl_dir)
     digest = hashlib.sha256()
     extracted_pages: list[tuple[CrawledPage, list[Section]]] = []
     empty: list[str] = []
+    languages: dict[str, str] = {}  # page URL -> its declared language
     for page, body in sorted(pages, key=lambda item: item[0].url):
         digest.update(page.sha256.encode())
         if page.content_type == PDF_TYPE:
@@ -671,10 +678,13 @@ def sections_from_crawl(
         elif page.content_type == DOCX_TYPE:
             extracted = extract_docx_sections(body, page.url)
         else:
-            extracted = extract_sections(decode_html(body, page.charset), page.url, rules)
+            html = decode_html(body, page.charset)
+            languages[page.url] = _declared_language(html)
+            extracted = extract_sections(html, page.url, rules)
         if not extracted:
             empty.append(page.url)
         extracted_pages.append((page, extracted))
+    extracted_pages = _in_language(extracted_pages, languages, language.lower())
     public_host = urlsplit(public_base).netloc
     mirrored = urlsplit(start_url).netloc == public_host or any(
         urlsplit(section.url).netloc == public_host
@@ -707,6 +717,30 @@ def sections_from_crawl(
             len(empty), len(pages), ", ".join(empty[:3]), ", ..." if len(empty) > 3 else "",
         )  # fmt: skip
     return drop_repeated_lines(sections, frozenset(files)), digest.hexdigest()
+
+
+_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2,3})", re.IGNORECASE)
+
+
+def _declared_language(html: str) -> str:
+    """The primary language subtag of ``<html lang>`` ("ru" of "ru-RU"); "" if none."""
+    found = _HTML_LANG.search(html[:5000])
+    return found.group(1).lower() if found else ""
+
+
+def _in_language(
+    pages: list[tuple[CrawledPage, list[Section]]], languages: dict[str, str], wanted: str
+) -> list[tuple[CrawledPage, list[Section]]]:
+    """The pages in ``wanted`` and those that declare no language, if the site has pages
+    in it; else every page (a site in another language is indexed as it is)."""
+    declared = Counter(lang for lang in languages.values() if lang)
+    if wanted in ("", "any") or not declared.get(wanted) or len(declared) < 2:
+        return pages
+    kept = [(p, s) for p, s in pages if languages.get(p.url, "") in ("", wanted)]
+    others = ", ".join(f"{lang} {n}" for lang, n in declared.items() if lang != wanted)
+    log.info("left out %d pages in other languages than %s (%s)", len(pages) - len(kept),
+             wanted, others)  # fmt: skip
+    return kept
 
 
 def indexed_site(directory: Path) -> str:

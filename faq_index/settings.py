@@ -59,5 +59,9 @@ class IndexSettings:
     # last. On the bundled snapshot 3 of 515 sections; dev MRR@10 0.7215 -> 0.7241.
     # Above 1.0: no section counts as such.
     hub_link_share: float = field(default=0.6, metadata={"min": 0.0})
+    # A site in several languages (<html lang>) is indexed in this one when it has pages in
+    # it, so that a Russian question is not answered with the English edition; "any"
+    # indexes every language. Pages that declare no language are always indexed.
+    language: str = "ru"
     questions: Path = Path(__file__).resolve().parent.parent / "data/labelled/questions.jsonl"
     target_precision: float = field(default=0.95, metadata={"min": 0.5, "max": 1.0})

@@ -410,3 +410,30 @@ def test_a_shell_is_told_from_a_page_that_has_its_text() -> None:
     # Text in scripts, styles and the head is not text a reader sees.
     hidden = "<head><title>" + "Справка " * 40 + "</title></head><style>p{}</style>"
     assert drawn_by_scripts(shell.replace("<head>", hidden + "<head>"))
+
+
+def test_a_site_in_two_languages_is_indexed_in_the_customers_one(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    for folder in ("ru", "en"):
+        (root / folder).mkdir(parents=True)
+    page = '<html lang="{0}"><body><main><h1>{1}</h1><p>{2}</p>{3}</main></body></html>'
+    (root / "index.html").write_text(
+        page.format("en", "Docs", "Choose a language.", '<a href="ru/">RU</a> <a href="en/">EN</a>')
+    )
+    (root / "ru" / "index.html").write_text(page.format("ru-RU", "Вход", "Откройте ссылку.", ""))
+    (root / "en" / "index.html").write_text(
+        page.format("en", "Sign-in", "Open the link.", '<a href="faq.html">FAQ</a>')
+    )
+    (root / "en" / "faq.html").write_text(page.format("en-US", "FAQ", "Questions.", ""))
+    server = FlakySiteServer(root)
+    try:
+        Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl")
+    finally:
+        server.stop()
+    ours, _ = sections_from_crawl(tmp_path / "crawl", "")
+    assert [s.title for s in ours] == ["Вход"]
+    every, _ = sections_from_crawl(tmp_path / "crawl", "", language="any")
+    assert sorted(s.title for s in every) == ["Docs", "FAQ", "Sign-in", "Вход"]
+    # A site with no page in the customers' language is indexed as it is.
+    english, _ = sections_from_crawl(tmp_path / "crawl", "", language="de")
+    assert len(english) == 4
