@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from faq_index import Crawler, CrawlSettings, load_crawl
-from faq_index.crawl import _crawl_delay
+from faq_index.crawl import CrawlReport, _crawl_delay
 from faq_index.index import indexed_site, sections_from_crawl
 from faq_index.render import Renderer, drawn_by_scripts
 from tests.browser_support import CHROMIUM
@@ -20,6 +20,16 @@ from tests.conftest import SNAPSHOT_DIR, TEST_DATA
 from tests.servers import FlakySiteServer
 
 SETTINGS = replace(CrawlSettings(), delay=0.0, backoff=0.01, public_base_url="")
+
+
+def _crawl_site(root: Path, crawl_dir: Path, start: str = "") -> tuple[CrawlReport, str]:
+    """Serve ``root`` over real HTTP, crawl it from ``start`` (a path), stop the server;
+    the report and the server's URL."""
+    server = FlakySiteServer(root)
+    try:
+        return Crawler(SETTINGS).crawl(server.url + start, crawl_dir), server.url
+    finally:
+        server.stop()
 
 
 @pytest.fixture
@@ -122,11 +132,7 @@ def test_a_windows_1251_site_is_indexed_readably(tmp_path: Path) -> None:
         "</main></body></html>"
     )
     (root / "index.html").write_bytes(body.encode("cp1251"))  # no charset anywhere
-    server = FlakySiteServer(root)
-    try:
-        Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl")
-    finally:
-        server.stop()
+    _crawl_site(root, tmp_path / "crawl")
     sections, _ = sections_from_crawl(tmp_path / "crawl", "")
     assert [s.title for s in sections] == ["Вход в кабинет"]
     assert "не приходит SMS с кодом" in sections[0].text
@@ -261,15 +267,11 @@ def test_pages_with_no_text_are_named_when_indexed(
         '<html><head><script src="/bundle.js"></script></head><body><div id="root"></div>'
         "<noscript>Включите JavaScript.</noscript></body></html>"
     )
-    server = FlakySiteServer(root)
-    try:
-        Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl")
-    finally:
-        server.stop()
+    _, url = _crawl_site(root, tmp_path / "crawl")
     with caplog.at_level(logging.WARNING, logger="faq_index.index"):
         sections, _ = sections_from_crawl(tmp_path / "crawl", "")
     assert [s.title for s in sections] == ["Справка"]
-    assert f"1 of 2 crawled pages have no text to index ({server.url}app.html)" in caplog.text
+    assert f"1 of 2 crawled pages have no text to index ({url}app.html)" in caplog.text
 
 
 def test_another_site_keeps_its_own_links_and_a_mirror_takes_the_public_ones(
@@ -425,11 +427,7 @@ def test_a_site_in_two_languages_is_indexed_in_the_customers_one(tmp_path: Path)
         page.format("en", "Sign-in", "Open the link.", '<a href="faq.html">FAQ</a>')
     )
     (root / "en" / "faq.html").write_text(page.format("en-US", "FAQ", "Questions.", ""))
-    server = FlakySiteServer(root)
-    try:
-        Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl")
-    finally:
-        server.stop()
+    _crawl_site(root, tmp_path / "crawl")
     ours, _ = sections_from_crawl(tmp_path / "crawl", "")
     assert [s.title for s in ours] == ["Вход"]
     every, _ = sections_from_crawl(tmp_path / "crawl", "", language="any")
