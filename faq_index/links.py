@@ -9,7 +9,8 @@ counted such answers as wrong. Here a link names:
 
 - every section of its page, when it has no fragment;
 - the section whose anchor it is, or that contains the element with that id;
-- for a scroll-to-text fragment (``#:~:text=``), the section whose heading it starts at.
+- for a scroll-to-text fragment (``#:~:text=``), the section whose heading it starts at,
+  else the first section of the page that holds its words ("Copy link to highlight").
 
 A link that names no section (a page that is gone, an id that changed) resolves to
 nothing; the evaluation counts those so that stale labels are seen, not silently
@@ -60,9 +61,12 @@ class SectionLinks:
     def __init__(self, sections: Sequence[Section]) -> None:
         self._pages: dict[str, list[str]] = defaultdict(list)
         self._anchors: dict[tuple[str, str], str] = {}
+        self._texts: dict[str, list[tuple[str, str]]] = defaultdict(list)  # page -> words
         for section in sections:
             page = page_key(section.url)
             self._pages[page].append(section.link)
+            words = " ".join(f"{section.title}\n{section.text}".lower().split())
+            self._texts[page].append((section.link, words))
             for anchor in (*section.ids, section.anchor):  # the section's own anchor wins
                 if anchor:
                     self._anchors[page, fragment_key(anchor)] = section.link
@@ -73,5 +77,10 @@ class SectionLinks:
         page = page_key(url)
         if not fragment:
             return tuple(self._pages.get(page, ()))
-        found = self._anchors.get((page, fragment_key(fragment)))
+        key = fragment_key(fragment)
+        found = self._anchors.get((page, key))
+        if not found and key.startswith("text:") and len(key) > len("text:"):
+            # "Copy link to highlight": the words may be anywhere in the section.
+            start = key.removeprefix("text:")
+            found = next((link for link, words in self._texts[page] if start in words), "")
         return (found,) if found else ()

@@ -80,3 +80,10 @@ def test_extraction_lists_the_ids_inside_each_section() -> None:
     # A heading with no text of its own hands its id to the section below it.
     assert by_anchor["general"].ids == ("settings", "p1", "details", "step-1", "line-1")
     assert by_anchor["mail"].ids == ()
+
+
+def test_a_link_to_highlighted_words_names_the_section_that_holds_them() -> None:
+    # Chrome's "Copy link to highlight" on a page whose headings have ids.
+    link = BASE + "#:~:text=Введите%20пароль"
+    assert SectionLinks(SECTIONS).resolve(link) == (SECTIONS[1].link,)
+    assert SectionLinks(SECTIONS).resolve(BASE + "#:~:text=нет%20таких%20слов") == ()
