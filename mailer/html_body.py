@@ -2,7 +2,8 @@
 
 Both parts come from one rendering of one jinja2 template, so they can never say
 different things. Every character is escaped (customer data and template text alike:
-a subject like ``<script>`` arrives as text), links become clickable, blank lines
+a subject like ``<script>`` arrives as text), links become clickable (their targets
+percent-encoded, their text readable), blank lines
 separate paragraphs and line breaks are kept.
 """
 
@@ -11,9 +12,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from urllib.parse import quote
 
 _URL = re.compile(r"https?://[^\s<>\"«»]+")
 _TRAILING = ".,;:!?)]}»"
+# A link's href is a URI: non-ASCII (Cyrillic anchors of the docs) percent-encoded, the
+# URL's own syntax and existing escapes kept; the text the customer reads stays as is.
+_URI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
 def text_to_html(text: str, language: str = "ru") -> str:
@@ -43,7 +48,8 @@ def _linkify(line: str) -> str:
     for start, stripped in urls_in(line):
         end = start + len(stripped)
         out.append(html.escape(line[position:start]))
-        out.append(f'<a href="{html.escape(stripped, quote=True)}">{html.escape(stripped)}</a>')
+        href = html.escape(quote(stripped, safe=_URI_SAFE), quote=True)
+        out.append(f'<a href="{href}">{html.escape(stripped)}</a>')
         position = end
     out.append(html.escape(line[position:]))
     return "".join(out)

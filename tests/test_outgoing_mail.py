@@ -9,6 +9,7 @@ from dataclasses import replace
 from email.message import EmailMessage
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 import dkim
 import pytest
@@ -61,7 +62,7 @@ def test_text_and_html_parts_come_from_the_same_rendering() -> None:
     assert msg.get_content_type() == "multipart/alternative"
     assert plain.replace("\r\n", "\n").strip() == rendered.text.strip()
     url = "https://padocs.empldocs.app/employees/sms-code/#что-проверить"
-    assert f'<a href="{url}">{url}</a>' in html
+    assert f'<a href="{quote(url, safe=":/#")}">{url}</a>' in html
     for line in rendered.text.splitlines():  # every line of the text is in the HTML
         if line.strip() and "http" not in line:
             assert escape(line.strip()) in html, line
@@ -90,6 +91,19 @@ def test_links_are_clickable_without_swallowing_punctuation() -> None:
     assert '<a href="https://padocs.empldocs.app/a?x=1&amp;y=">' in html
     assert "&lt;i&gt;текст&lt;/i&gt;" in html
     assert html.count("<a ") == 1
+
+
+def test_a_cyrillic_anchor_is_percent_encoded_in_the_link_and_readable_in_the_text() -> None:
+    link = "https://padocs.empldocs.app/employees/login/#вход-по-паролю"
+    html = text_to_html(f"Ответ: {link}")
+    assert (
+        '<a href="https://padocs.empldocs.app/employees/login/'
+        '#%D0%B2%D1%85%D0%BE%D0%B4-%D0%BF%D0%BE-%D0%BF%D0%B0%D1%80%D0%BE%D0%BB%D1%8E">'
+        f"{link}</a>"
+    ) in html
+    # A link that is percent-encoded already (a scroll-to-text link) is left as it is.
+    fragment = "https://d.test/p/#:~:text=Вход%20по%20паролю,-Введите%20пароль"
+    assert 'href="https://d.test/p/#:~:text=%D0%92%D1%85%D0%BE%D0%B4%20' in text_to_html(fragment)
 
 
 @pytest.fixture(scope="module")
