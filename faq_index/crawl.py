@@ -97,12 +97,18 @@ class _Fetch:
 
 _DEFAULT_PORTS = {"http": ":80", "https": ":443"}
 # Query parameters that only say where a visitor came from: the same page under another URL.
-_TRACKING = re.compile(r"^(utm_\w+|gclid|yclid|ysclid|fbclid|_openstat|mc_cid|mc_eid)$", re.I)
+_TRACKING = re.compile(
+    r"^(utm_\w+|gclid|yclid|ysclid|fbclid|msclkid|dclid|_ga|_gl|_openstat|mc_cid|mc_eid"
+    r"|sid|sessionid|session_id|phpsessid|jsessionid)$",  # and session ids: one URL a visit
+    re.I,
+)
+_PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.I)  # /page;jsessionid=ABC (Java servers)
 
 
 def normalise_url(url: str) -> str:
     """One spelling per page: no fragment, lower-case scheme and host, no default port,
-    no tracking parameters (utm_*, gclid, yclid...), "/" for an empty path."""
+    no tracking parameters (utm_*, gclid, yclid...) or session ids (?sid=, ;jsessionid=),
+    "/" for an empty path."""
     url, _fragment = urldefrag(url.strip())
     parts = urlsplit(url)
     scheme, netloc = parts.scheme.lower(), parts.netloc.lower()
@@ -110,9 +116,9 @@ def normalise_url(url: str) -> str:
     query = "&".join(
         pair for pair in parts.query.split("&") if pair and not _TRACKING.match(pair.split("=")[0])
     )
-    return parts._replace(
-        scheme=scheme, netloc=netloc, path=parts.path or "/", query=query, fragment=""
-    ).geturl()
+    path = _PATH_SESSION.sub("", parts.path) or "/"
+    parts = parts._replace(scheme=scheme, netloc=netloc, path=path, query=query, fragment="")
+    return parts.geturl()
 
 
 def _progress_bar(done: int, total: int, url: str) -> None:

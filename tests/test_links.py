@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from faq_index.crawl import normalise_url
 from faq_index.extract import Section, extract_sections
 from faq_index.links import SectionLinks, fragment_key, page_key
 
@@ -87,3 +88,12 @@ def test_a_link_to_highlighted_words_names_the_section_that_holds_them() -> None
     link = BASE + "#:~:text=Введите%20пароль"
     assert SectionLinks(SECTIONS).resolve(link) == (SECTIONS[1].link,)
     assert SectionLinks(SECTIONS).resolve(BASE + "#:~:text=нет%20таких%20слов") == ()
+
+
+def test_session_ids_and_trackers_do_not_make_new_urls() -> None:
+    assert (
+        normalise_url("https://D.test:443/kb;jsessionid=AB12?id=3&PHPSESSID=z&utm_source=m#f")
+        == "https://d.test/kb?id=3"
+    )
+    assert normalise_url("https://d.test/kb?sid=9&id=3&_ga=1.2") == "https://d.test/kb?id=3"
+    assert normalise_url("https://d.test") == "https://d.test/"
