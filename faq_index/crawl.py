@@ -70,17 +70,21 @@ class CrawlReport:
     removed: list[str] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
+    not_followed: int = 0  # links left when crawl.max_pages stopped the crawl
 
     @property
     def fetched(self) -> list[str]:
         return self.new + self.changed + self.unchanged
 
     def summary(self) -> str:
-        return (
+        line = (
             f"{len(self.fetched)} pages ({len(self.new)} new, {len(self.changed)} changed, "
             f"{len(self.unchanged)} unchanged), {len(self.removed)} removed, "
             f"{len(self.skipped)} skipped, {len(self.failed)} failed"
         )
+        if self.not_followed:
+            line += f"; stopped at crawl.max_pages with {self.not_followed} links not followed"
+        return line
 
 
 @dataclass(frozen=True)
@@ -165,13 +169,16 @@ class Crawler:
                 frontier.append(url)
         with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
             while frontier and len(pages) < self.settings.max_pages:
+                # No more fetches than pages may still be kept: a sitemap of 50,000 URLs
+                # is not fetched whole for a limit of 2,000.
+                budget = self.settings.max_pages - len(pages)
+                batch, frontier = frontier[:budget], frontier[budget:]
                 allowed = []
-                for url in frontier:
+                for url in batch:
                     if robots.can_fetch(self.settings.user_agent, url):
                         allowed.append(url)
                     else:
                         report.skipped[url] = "disallowed by robots.txt"
-                frontier = []
 
                 def fetch(url: str) -> _Fetch:
                     return self._fetch(url, previous.get(redirects.get(url, url)), directory)
@@ -190,6 +197,7 @@ class Crawler:
                             frontier.append(link)
                     if self.progress:
                         self.progress(len(pages), len(seen), result.url)
+        report.not_followed = len(frontier)
         report.removed = sorted(set(previous) - set(pages))
         if not pages:
             raise CrawlError(f"nothing could be fetched from {start_url}: {report.failed}")

@@ -435,3 +435,26 @@ def test_a_site_in_two_languages_is_indexed_in_the_customers_one(tmp_path: Path)
     # A site with no page in the customers' language is indexed as it is.
     english, _ = sections_from_crawl(tmp_path / "crawl", "", language="de")
     assert len(english) == 4
+
+
+def test_the_page_limit_holds_for_a_large_sitemap_and_is_reported(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "kb").mkdir(parents=True)
+    page = "<html><body><main><h1>Статья {0}</h1><p>Текст статьи {0}.</p></main></body></html>"
+    (root / "index.html").write_text(page.format(0))
+    locs = ""
+    for n in range(1, 31):
+        (root / "kb" / f"{n}.html").write_text(page.format(n))
+        locs += f"<url><loc>/kb/{n}.html</loc></url>"
+    (root / "sitemap.xml").write_text(
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
+    )
+    server = FlakySiteServer(root)
+    try:
+        report = Crawler(replace(SETTINGS, max_pages=10)).crawl(server.url, tmp_path / "crawl")
+    finally:
+        server.stop()
+    assert len(report.fetched) == 10
+    assert len([path for path, _ in server.requests if path.startswith("/kb/")]) == 9
+    assert report.not_followed == 21
+    assert report.summary().endswith("stopped at crawl.max_pages with 21 links not followed")
