@@ -97,6 +97,7 @@ class _Fetch:
     reason: str = ""
     page: CrawledPage | None = None
     body: bytes = b""
+    html: str = ""  # the body of a page as text, when the fetch already decoded it
 
 
 _DEFAULT_PORTS = {"http": ":80", "https": ":443"}
@@ -222,7 +223,8 @@ class Crawler:
         links: list[str] = []
         key = result.final_url
         if result.page.content_type not in FILE_TYPES:
-            soup = BeautifulSoup(decode_html(result.body, result.page.charset), "lxml")
+            html = result.html or decode_html(result.body, result.page.charset)  # 304: stored
+            soup = BeautifulSoup(html, "lxml")
             canonical = _canonical(soup, result.final_url, start, self.settings.public_base_url)
             if canonical and canonical != key:
                 links.append(canonical)
@@ -336,11 +338,12 @@ class Crawler:
         if content_type not in FILE_TYPES and "html" not in content_type:
             return _Fetch(url, final_url, "skipped", f"content type {content_type or 'unknown'}")
         body, charset, rendered = response.content, _charset_of(declared), False
-        renderer = self.renderer if content_type not in FILE_TYPES else None
-        if renderer is not None and drawn_by_scripts(decode_html(body, charset)):
-            drawn = renderer.render(final_url)
+        html = decode_html(body, charset) if content_type not in FILE_TYPES else ""
+        if self.renderer is not None and html and drawn_by_scripts(html):
+            drawn = self.renderer.render(final_url)
             if drawn is not None:
                 body, charset, rendered = drawn, "utf-8", True  # the DOM, as UTF-8
+                html = decode_html(body, charset)
         sha = hashlib.sha256(body).hexdigest()
         page = CrawledPage(
             url=final_url,
@@ -354,7 +357,7 @@ class Crawler:
         )
         _store_body(directory, page, body)
         status = "new" if known is None else ("unchanged" if known.sha256 == sha else "changed")
-        return _Fetch(url, final_url, status, page=page, body=body)
+        return _Fetch(url, final_url, status, page=page, body=body, html=html)
 
 
 def _retry_after(response: requests.Response | None) -> float:

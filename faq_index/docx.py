@@ -25,7 +25,6 @@ MAX_PART_BYTES = 50 * 1024 * 1024  # a document.xml larger than this is not read
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": _W}
 _HEADING_NAME = re.compile(r"^(heading|заголовок)\s*([1-9])$", re.IGNORECASE)
-_WS_RE = re.compile(r"[ \t\r\f\v]+")
 
 
 def extract_docx_sections(content: bytes, url: str) -> list[Section]:
@@ -115,11 +114,11 @@ def _paragraph_text(paragraph: ElementTree.Element) -> str:
             parts.append(node.text or "")
         elif node.tag in (f"{{{_W}}}tab", f"{{{_W}}}br"):
             parts.append(" ")
-    return _WS_RE.sub(" ", "".join(parts)).strip()
+    return " ".join("".join(parts).split())
 
 
 def _core_title(core: ElementTree.Element | None) -> str:
     if core is None:
         return ""
     title = core.find("{http://purl.org/dc/elements/1.1/}title")
-    return _WS_RE.sub(" ", title.text or "").strip() if title is not None else ""
+    return " ".join((title.text or "").split()) if title is not None else ""

@@ -673,10 +673,9 @@ def sections_from_crawl(
     languages: dict[str, str] = {}  # page URL -> its declared language
     for page, body in sorted(pages, key=lambda item: item[0].url):
         digest.update(page.sha256.encode())
-        if page.content_type == PDF_TYPE:
-            extracted = extract_pdf_sections(body, page.url)
-        elif page.content_type == DOCX_TYPE:
-            extracted = extract_docx_sections(body, page.url)
+        read_file = _FILE_EXTRACTORS.get(page.content_type)
+        if read_file is not None:
+            extracted = read_file(body, page.url)
         else:
             html = decode_html(body, page.charset)
             languages[page.url] = _declared_language(html)
@@ -719,6 +718,11 @@ def sections_from_crawl(
     return drop_repeated_lines(sections, frozenset(files)), digest.hexdigest()
 
 
+# Manuals the pages link to (crawl.FILE_TYPES), by content type.
+_FILE_EXTRACTORS: dict[str, Callable[[bytes, str], list[Section]]] = {
+    PDF_TYPE: extract_pdf_sections,
+    DOCX_TYPE: extract_docx_sections,
+}
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2,3})", re.IGNORECASE)
 
 

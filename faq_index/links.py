@@ -32,12 +32,17 @@ _PAGE_SUFFIX = re.compile(r"\.(html?|php|aspx?)$", re.IGNORECASE)
 _TEXT_DIRECTIVE = ":~:text="
 
 
+def host_key(netloc: str) -> str:
+    """A host as people spell it: any case, with or without ``www.``."""
+    return netloc.lower().removeprefix("www.")
+
+
 def page_key(url: str) -> str:
     """One key per page for every spelling of its URL: no scheme, no ``www.``, the path
     percent-decoded without a trailing slash, ``index.html`` or ``.html``, query
     parameters sorted."""
     parts = urlsplit(normalise_url(url))
-    host = parts.netloc.removeprefix("www.")
+    host = host_key(parts.netloc)
     path = _INDEX_PAGE.sub("/", unquote(parts.path))
     path = _PAGE_SUFFIX.sub("", path).rstrip("/")
     query = "&".join(sorted(unquote(pair) for pair in parts.query.split("&") if pair))

@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from faq_index.evaluate import LabelledQuestion, split_of
+from faq_index.links import host_key
 from insights.data import ReportData
 from insights.errors import ReportInputError
 from mailer.html_body import urls_in
@@ -49,14 +50,10 @@ def docs_links(text: str, docs_base_url: str) -> list[str]:
     found = []
     for _, link in urls_in(text):
         parts = urlsplit(link)
-        same_site = _host(parts.netloc) == _host(base.netloc)
+        same_site = host_key(parts.netloc) == host_key(base.netloc)
         if same_site and (parts.path + "/").startswith(prefix):
             found.append(link)
     return list(dict.fromkeys(found))
-
-
-def _host(netloc: str) -> str:
-    return netloc.lower().removeprefix("www.")
 
 
 def history_questions(data: ReportData, docs_base_url: str) -> list[HistoryQuestion]:
