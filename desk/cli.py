@@ -110,7 +110,8 @@ def _cmd_crawl(config: Config, args: argparse.Namespace) -> int:
     print(f"crawl: {report.summary()} -> {config.crawl.directory}")
     for url in report.removed:
         print(f"  removed: {url}")
-    for label, reasons in (("failed", report.failed), ("skipped", report.skipped)):
+    groups = (("kept", report.kept), ("failed", report.failed), ("skipped", report.skipped))
+    for label, reasons in groups:
         for url, reason in reasons.items():
             print(f"  {label}: {url} ({reason})")
     return 0

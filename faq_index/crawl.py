@@ -70,6 +70,11 @@ class CrawlReport:
     removed: list[str] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
+    # Pages of the last crawl that stay as they were, and why: the site failed to
+    # serve them this time (a 5xx, a timeout), or the page limit stopped the crawl
+    # before it reached them. A page leaves the index only when it is gone (404,
+    # 410) or no longer linked, not because of one bad night of the docs server.
+    kept: dict[str, str] = field(default_factory=dict)
     not_followed: int = 0  # links left when crawl.max_pages stopped the crawl
 
     @property
@@ -82,6 +87,8 @@ class CrawlReport:
             f"{len(self.unchanged)} unchanged), {len(self.removed)} removed, "
             f"{len(self.skipped)} skipped, {len(self.failed)} failed"
         )
+        if self.kept:
+            line += f", {len(self.kept)} kept from the last crawl"
         if self.not_followed:
             line += f"; stopped at crawl.max_pages with {self.not_followed} links not followed"
         return line
@@ -93,7 +100,7 @@ class _Fetch:
 
     url: str
     final_url: str = ""
-    status: str = "failed"  # new | changed | unchanged | skipped | failed
+    status: str = "failed"  # new | changed | unchanged | kept | skipped | failed
     reason: str = ""
     page: CrawledPage | None = None
     body: bytes = b""
@@ -163,6 +170,7 @@ class Crawler:
         pages: dict[str, CrawledPage] = {}
         self._by_content = {}
         seen = {start}
+        asked: set[str] = set()  # every URL requested, and where it led
         frontier = [start]
         for url in self._sitemap_urls(start, sitemaps):
             if scope.holds(url, linked=False) and url not in seen:
@@ -185,6 +193,7 @@ class Crawler:
                     return self._fetch(url, previous.get(redirects.get(url, url)), directory)
 
                 for result in pool.map(fetch, allowed):
+                    asked.update((result.url, result.final_url))
                     if result.final_url and result.final_url != result.url:
                         redirects[result.url] = result.final_url
                         if result.url == start:
@@ -199,6 +208,12 @@ class Crawler:
                     if self.progress:
                         self.progress(len(pages), len(seen), result.url)
         report.not_followed = len(frontier)
+        if frontier:
+            # Pages the crawl never asked for: still linked behind the links it did
+            # not follow, or unlinked; which, only a whole crawl can tell.
+            for url in sorted(set(previous) - set(pages) - asked):
+                pages[url] = previous[url]
+                report.kept[url] = "not revisited: crawl.max_pages stopped the crawl"
         report.removed = sorted(set(previous) - set(pages))
         if not pages:
             raise CrawlError(f"nothing could be fetched from {start_url}: {report.failed}")
@@ -247,7 +262,10 @@ class Crawler:
             report.skipped[result.url] = f"same content as {twin}"
             return links
         pages[key] = result.page
-        getattr(report, result.status).append(key)
+        if result.status == "kept":
+            report.kept[key] = result.reason
+        else:
+            getattr(report, result.status).append(key)
         return links
 
     def _robots(self, start: str) -> tuple[urllib.robotparser.RobotFileParser, list[str], float]:
@@ -323,8 +341,19 @@ class Crawler:
         if known is not None and known.last_modified and not known.rendered:
             headers["If-Modified-Since"] = known.last_modified
         response = self._get(url, headers)
-        if response is None:
-            return _Fetch(url, reason="no response after retries (timeout or connection error)")
+        if response is None or response.status_code in _RETRY_STATUSES:
+            reason = (
+                "no response after retries (timeout or connection error)"
+                if response is None
+                else f"HTTP {response.status_code} after retries"
+            )
+            stored = _page_path(directory, known) if known is not None else None
+            if known is None or stored is None or not stored.exists():
+                return _Fetch(url, reason=reason)
+            # The server is having a bad moment, the page is not gone: the last copy
+            # stays, its links are followed, and the next crawl asks again.
+            kept = f"{reason}; the copy of {known.fetched_at[:10]} is kept"
+            return _Fetch(url, known.url, "kept", kept, known, stored.read_bytes())
         final_url = normalise_url(response.url)
         if response.status_code == 304 and known is not None:
             body = _page_path(directory, known).read_bytes()

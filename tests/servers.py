@@ -215,6 +215,7 @@ class FlakySiteServer:
         from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
         remaining = dict(failures or {})
+        self.failures = remaining  # a test may make a path fail later
         throttling = dict(throttled or {})
         self.requests: list[tuple[str, str]] = []
         self.times: list[float] = []  # time.monotonic() of each request, in order

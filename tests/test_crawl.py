@@ -43,6 +43,16 @@ def site(tmp_path: Path) -> Iterator[tuple[Path, FlakySiteServer]]:
         server.stop()
 
 
+@pytest.fixture
+def crawled(
+    site: tuple[Path, FlakySiteServer], tmp_path: Path
+) -> tuple[Path, FlakySiteServer, Path]:
+    """The site, its server, and a folder holding one whole crawl of it."""
+    root, server = site
+    Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl")
+    return root, server, tmp_path / "crawl"
+
+
 def test_crawl_stays_on_host_honours_robots_follows_redirects_and_reports_failures(
     site: tuple[Path, FlakySiteServer], tmp_path: Path
 ) -> None:
@@ -60,12 +70,9 @@ def test_crawl_stays_on_host_honours_robots_follows_redirects_and_reports_failur
 
 
 def test_recrawl_uses_conditional_requests_and_sees_changed_and_removed_pages(
-    site: tuple[Path, FlakySiteServer], tmp_path: Path
+    crawled: tuple[Path, FlakySiteServer, Path],
 ) -> None:
-    root, server = site
-    crawl_dir = tmp_path / "crawl"
-    Crawler(SETTINGS).crawl(server.url, crawl_dir)
-
+    root, server, crawl_dir = crawled
     server.requests.clear()
     again = Crawler(SETTINGS).crawl(server.url, crawl_dir)
     assert sorted(again.unchanged) == sorted(again.fetched)
@@ -85,6 +92,48 @@ def test_recrawl_uses_conditional_requests_and_sees_changed_and_removed_pages(
     _start, pages = load_crawl(crawl_dir)
     assert server.url + "flaky.html" not in {page.url for page, _ in pages}
     assert len(list((crawl_dir / "pages").iterdir())) == len(pages)
+
+
+def test_a_page_the_server_fails_to_serve_on_a_recrawl_keeps_its_last_copy(
+    crawled: tuple[Path, FlakySiteServer, Path],
+) -> None:
+    root, server, crawl_dir = crawled
+    _start, before = load_crawl(crawl_dir)
+    server.failures["/guide/"] = 100  # a docs server's bad night: 500 however often asked
+    server.failures["/flaky.html"] = 100
+    again = Crawler(SETTINGS).crawl(server.url, crawl_dir)
+    guide, flaky = server.url + "guide/", server.url + "flaky.html"
+    assert sorted(again.kept) == [flaky, guide]
+    assert again.kept[guide].startswith("HTTP 500 after retries; the copy of 20")
+    assert not again.removed and list(again.failed) == [server.url + "missing.html"]
+    assert again.summary().endswith("1 failed, 2 kept from the last crawl")
+    _start, after = load_crawl(crawl_dir)
+    assert sorted(after, key=lambda p: p[0].url) == sorted(before, key=lambda p: p[0].url)
+
+    server.failures.clear()
+    (root / "flaky.html").unlink()  # gone for real: 404
+    third = Crawler(SETTINGS).crawl(server.url, crawl_dir)
+    assert third.removed == [flaky] and not third.kept
+    assert sorted(third.unchanged) == [server.url, guide]
+
+
+def test_pages_a_stopped_crawl_did_not_reach_stay_until_a_whole_crawl_drops_them(
+    crawled: tuple[Path, FlakySiteServer, Path],
+) -> None:
+    root, server, crawl_dir = crawled
+    short = Crawler(replace(SETTINGS, max_pages=1)).crawl(server.url, crawl_dir)
+    assert short.unchanged == [server.url] and not short.removed
+    assert set(short.kept) == {server.url + "guide/", server.url + "flaky.html"}
+    assert set(short.kept.values()) == {"not revisited: crawl.max_pages stopped the crawl"}
+    _start, pages = load_crawl(crawl_dir)
+    assert len(pages) == 3
+
+    index = root / "index.html"
+    index.write_text(index.read_text(encoding="utf-8").replace('href="flaky.html"', ""))
+    later = index.stat().st_mtime + 10
+    os.utime(index, (later, later))
+    whole = Crawler(SETTINGS).crawl(server.url, crawl_dir)
+    assert whole.removed == [server.url + "flaky.html"], "no longer linked, so gone"
 
 
 def test_crawl_of_docs_in_a_folder_leaves_the_rest_of_the_host_alone(tmp_path: Path) -> None:
