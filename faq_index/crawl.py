@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import re
+import secrets
 import sys
 import time
 import urllib.robotparser
@@ -23,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import requests
 from bs4 import BeautifulSoup, Tag
@@ -48,6 +49,8 @@ MAX_SITEMAPS = 50  # sitemap files read per crawl, those listed by sitemap index
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit for one file
 MAX_CRAWL_DELAY = 10.0  # a robots.txt Crawl-delay is honoured up to this many seconds
 MAX_RETRY_AFTER = 60.0  # a Retry-After longer than this is cut to it
+# Where a site that has no page sends a visitor, when it is a page that says so.
+_NOT_FOUND_PATH = re.compile(r"404|not[-_]?found|notfound|error", re.I)
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ class Crawler:
         self.progress = progress
         self._delay = settings.delay  # robots.txt may ask for more (Crawl-delay)
         self._by_content: dict[str, str] = {}  # a crawl's pages by content hash
+        self._not_found = ""  # the site's soft-404 page (``_text_key``), if it has one
 
     def crawl(self, start_url: str, directory: Path) -> CrawlReport:
         start = normalise_url(start_url)
@@ -166,6 +170,7 @@ class Crawler:
         previous, redirects = _read_manifest(directory)
         robots, sitemaps, crawl_delay = self._robots(start)
         self._delay = max(self.settings.delay, min(crawl_delay, MAX_CRAWL_DELAY))
+        self._not_found = self._not_found_text(start, robots)
         report = CrawlReport()
         pages: dict[str, CrawledPage] = {}
         self._by_content = {}
@@ -246,6 +251,11 @@ class Crawler:
                 if urlsplit(canonical).netloc == urlsplit(key).netloc:
                     report.skipped[result.url] = f"duplicate of canonical {canonical}"
                     return links
+            if self._not_found and _text_key(soup, key) == self._not_found:
+                # A broken link on the site, answered "200 OK: page not found": its
+                # "check the address" text must never become an answer.
+                report.skipped[result.url] = "soft 404: the page the site shows for no page"
+                return []
             robots = _robots_directives(soup)
             if "nofollow" not in robots and "none" not in robots:
                 links += _links(soup, result.final_url)
@@ -267,6 +277,31 @@ class Crawler:
         else:
             getattr(report, result.status).append(key)
         return links
+
+    def _not_found_text(self, start: str, robots: urllib.robotparser.RobotFileParser) -> str:
+        """The key (``_text_key``) of what the site shows at an address it has no page
+        for, when it answers 200 there (a "soft 404": single-page apps, some CMSs and
+        static hosts with a fallback page); "" when it answers 404, as it should.
+
+        One request for a made-up address in the crawled folder.
+        """
+        probe = urljoin(start, f"no-such-page-{secrets.token_hex(6)}")
+        if not robots.can_fetch(self.settings.user_agent, probe):
+            return ""
+        response = self._get(probe, {})
+        if response is None or response.status_code != 200:
+            return ""
+        if "html" not in response.headers.get("Content-Type", "text/html"):
+            return ""
+        final = normalise_url(response.url)
+        if final != normalise_url(probe) and not _NOT_FOUND_PATH.search(urlsplit(final).path):
+            return ""  # sent on to a real page, the home page say: nothing to learn
+        html = decode_html(response.content, _charset_of(response.headers.get("Content-Type", "")))
+        if self.renderer is not None and drawn_by_scripts(html):
+            drawn = self.renderer.render(final)
+            if drawn is not None:
+                html = decode_html(drawn, "utf-8")
+        return _text_key(BeautifulSoup(html, "lxml"), final)
 
     def _robots(self, start: str) -> tuple[urllib.robotparser.RobotFileParser, list[str], float]:
         """The rules, the sitemaps and the Crawl-delay of the site's robots.txt."""
@@ -449,6 +484,17 @@ def _on_crawl_host(url: str, start: str, public_base: str) -> str:
     if parts.netloc == public.netloc and public.netloc != crawl.netloc:
         return parts._replace(scheme=crawl.scheme, netloc=crawl.netloc).geturl()
     return url
+
+
+def _text_key(soup: BeautifulSoup, url: str) -> str:
+    """A page's visible text as a hash, its own address left out (a not-found page
+    often repeats the address it was asked for)."""
+    text = soup.get_text(" ", strip=True)
+    path = urlsplit(url).path
+    for echo in sorted({url, unquote(url), path, unquote(path)}, key=len, reverse=True):
+        if len(echo) > 1:
+            text = text.replace(echo, " ")
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
 
 
 def _robots_directives(soup: BeautifulSoup) -> set[str]:

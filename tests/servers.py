@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 import shutil
 import signal
@@ -207,9 +208,12 @@ class FlakySiteServer:
         directory: Path,
         failures: dict[str, int] | None = None,
         throttled: dict[str, int] | None = None,
+        missing: str = "404",
     ) -> None:
         """``failures``: paths that answer 500 so many times first; ``throttled``: paths
-        that answer 429 with Retry-After: 1 so many times first."""
+        that answer 429 with Retry-After: 1 so many times first; ``missing``: how an
+        address with no file is answered: "404", "soft" (200 and a page that says it
+        is not there, naming the address) or "home" (a redirect to the home page)."""
         import functools
         import threading
         from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -229,6 +233,25 @@ class FlakySiteServer:
                 if remaining.get(self.path, 0) > 0:
                     remaining[self.path] -= 1
                     self.send_error(500, "temporary failure")
+                    return
+                if missing != "404" and not Path(self.translate_path(self.path)).exists():
+                    if missing == "home":
+                        self.send_response(302)
+                        self.send_header("Location", "/")
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
+                    body = (
+                        "<html><head><title>Страница не найдена</title></head><body>"
+                        '<nav><a href="/">Главная</a></nav><main><h1>Страница не найдена'
+                        f"</h1><p>Адреса {html.escape(self.path)} нет. Проверьте ссылку или "
+                        "начните с главной.</p></main></body></html>"
+                    ).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
                     return
                 if throttling.get(self.path, 0) > 0:
                     throttling[self.path] -= 1

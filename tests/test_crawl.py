@@ -136,6 +136,42 @@ def test_pages_a_stopped_crawl_did_not_reach_stay_until_a_whole_crawl_drops_them
     assert whole.removed == [server.url + "flaky.html"], "no longer linked, so gone"
 
 
+@pytest.mark.parametrize("missing", ["soft", "home", "404"])
+def test_a_broken_link_answered_200_page_not_found_is_not_indexed(
+    missing: str, tmp_path: Path
+) -> None:
+    root = tmp_path / "site"
+    (root / "guide").mkdir(parents=True)
+    page = "<html><head><title>{0}</title></head><body><main><h1>{0}</h1>{1}</main></body></html>"
+    (root / "index.html").write_text(
+        page.format(
+            "Справка",
+            '<p><a href="/guide/">Первый вход</a>, <a href="/old/page.html">старая статья</a>,'
+            ' <a href="/%D1%81%D1%82%D0%B0%D1%80%D0%B0%D1%8F/">ещё одна</a>.</p>',
+        )
+    )
+    (root / "guide" / "index.html").write_text(page.format("Первый вход", "<p>Откройте.</p>"))
+    server = FlakySiteServer(root, missing=missing)
+    try:
+        report = Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl")
+    finally:
+        server.stop()
+    _start, pages = load_crawl(tmp_path / "crawl")
+    assert {page.url for page, _ in pages} == {server.url, server.url + "guide/"}
+    sections, _hash = sections_from_crawl(tmp_path / "crawl", "")
+    titles = {section.title for section in sections}
+    assert titles == {"Справка", "Первый вход"}
+    broken = [server.url + "old/page.html", server.url + "%D1%81%D1%82%D0%B0%D1%80%D0%B0%D1%8F/"]
+    if missing == "soft":
+        assert [report.skipped[url] for url in broken] == [
+            "soft 404: the page the site shows for no page"
+        ] * 2
+    elif missing == "home":
+        assert [report.skipped[url] for url in broken] == [f"same page as {server.url}"] * 2
+    else:
+        assert [report.failed[url] for url in broken] == ["HTTP 404"] * 2
+
+
 def test_crawl_of_docs_in_a_folder_leaves_the_rest_of_the_host_alone(tmp_path: Path) -> None:
     root = tmp_path / "vendor"
     (root / "help" / "hr").mkdir(parents=True)
