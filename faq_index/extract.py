@@ -2,7 +2,8 @@
 
 The main content is found with a list of selectors that covers the common
 documentation generators (MkDocs, Sphinx, Docusaurus, GitBook, VuePress,
-Hugo themes), falling back to <main>, <article> and finally <body>; navigation,
+Hugo themes, Confluence, MediaWiki), falling back to <main>, <article> and finally
+the block of <body> that holds most of its paragraphs (a CMS template of divs); navigation,
 sidebars, breadcrumbs, footers and permalink markers are removed first. Each
 h2/h3 heading starts a section whose anchor makes a deep link.
 """
@@ -26,6 +27,7 @@ MAIN_SELECTORS = (
     "article.markdown",
     "div.theme-doc-markdown",
     "div.wiki-content",  # Confluence (its metadata and comments are outside)
+    "#mw-content-text",  # MediaWiki: the article without its title bar and categories
     "main article",
     "article",
     "[role=main]",
@@ -44,6 +46,14 @@ BOILERPLATE_SELECTORS = (
     ".comments", "#comments", "[class*=avatar]", "[class*=reactions]",
     # Confluence: page metadata, likes and labels, comments.
     ".page-metadata", "#likes-and-labels-container", "#comments-section",
+    # Wikis: "[править]" beside headings, MediaWiki's print footer and categories,
+    # DokuWiki's page id and "last modified ... by" line.
+    "[class*=editsection]", "[class*=editbutton]", ".printfooter", ".catlinks",
+    ".pageId", ".docInfo",
+    # Blogs and CMS pages (WordPress, 1C-Bitrix): share buttons, related posts, the
+    # copyright line, and <noindex>, the tag Russian sites wrap such things in for Yandex.
+    "noindex", "[class*=share]", "[class*=social]", "[class*=related]",
+    "[class*=copyright]", "[class*=skip-link]",
     # "Last modified March 3, 2026: Fix typo (abc123)" (Hugo Docsy, mkdocs-git-revision...).
     "[class*=lastmod]", "[class*=last-modified]", "[class*=last-updated]",
     "[class*=git-revision]",
@@ -240,7 +250,46 @@ def _main_content(soup: BeautifulSoup, extra: tuple[str, ...] = ()) -> Tag:
         found = soup.select_one(selector)
         if found is not None and len(found.get_text(strip=True)) > 80:
             return found
-    return soup.body or soup
+    body = soup.body or soup
+    return _densest_block(body) or body
+
+
+_OUTSIDE_CONTENT = ("nav", "header", "footer", "aside")
+MAIN_TEXT_SHARE = 0.8  # the block found by density holds this share of the page's paragraphs
+
+
+def _densest_block(body: Tag) -> Tag | None:
+    """For a page no content selector fits (a CMS template of divs: 1C-Bitrix, DokuWiki,
+    a hand-made site): the smallest element holding most of the page's paragraph text,
+    widened to take in the <h1> just before it. None when the page has little prose."""
+    weight: dict[int, int] = {}
+    nodes: dict[int, Tag] = {}
+    depth: dict[int, int] = {}
+    total = 0
+    for paragraph in body.find_all(["p", "pre"]):
+        if paragraph.find_parent(_OUTSIDE_CONTENT) is not None:
+            continue
+        size = len(paragraph.get_text(strip=True))
+        total += size
+        parents = [parent for parent in paragraph.parents if isinstance(parent, Tag)]
+        for level, parent in enumerate(reversed(parents)):
+            weight[id(parent)] = weight.get(id(parent), 0) + size
+            nodes[id(parent)] = parent
+            depth[id(parent)] = level
+    if total <= 80:  # as for a content selector's match
+        return None
+    key = max(
+        (key for key, held in weight.items() if held >= MAIN_TEXT_SHARE * total),
+        key=lambda key: depth[key],
+    )
+    block = nodes[key]
+    if block.find("h1") is None:
+        # <h1 id="pagetitle"> above <div class="news-detail">, both in the work area.
+        title = block.find_previous("h1")
+        holder = title.parent if isinstance(title, Tag) else None
+        if isinstance(holder, Tag) and any(parent is holder for parent in block.parents):
+            block = holder
+    return block
 
 
 def _document_title(soup: BeautifulSoup) -> str:

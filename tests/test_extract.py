@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from faq_index import Section, extract_sections
 from faq_index.extract import ExtractionRules, decode_html, drop_repeated_lines
 from tests.browser_support import chromium
@@ -320,3 +322,55 @@ def test_a_page_of_several_h1_chapters_gives_a_section_per_chapter() -> None:
         ("Руководство администратора", "1.1. Требования", sections[1].anchor, "4 ГБ памяти."),
         ("Руководство администратора", "2. Обновление", "_Toc2", "Остановите службу."),
     ]
+
+
+@pytest.mark.parametrize(
+    ("page", "sections", "left_out"),
+    [
+        (
+            "mediawiki-page.html",
+            [
+                ("", "Первый вход"),
+                ("Получение_приглашения", "Получение приглашения"),
+                ("Если_ссылка_устарела", "Если ссылка устарела"),
+            ],
+            ["[ править", "[править", "Материал из", "Перейти к", "Категория", "Источник"],
+        ),
+        (
+            "wordpress-page.html",
+            [
+                ("", "Как подписать документ"),
+                ("podpis-unep", "Подпись УНЭП"),
+                ("esli-knopka-neaktivna", "Если кнопка неактивна"),
+            ],
+            ["Поделиться", "Telegram", "Похожие записи", "комментарий", "Свежие записи"],
+        ),
+        (
+            "bitrix-page.html",
+            [
+                ("", "Импорт сотрудников из 1С"),
+                (
+                    ":~:text=Ручная%20загрузка,-Откройте%20%C2%ABАдминистрирование%20%E2%86%92",
+                    "Ручная загрузка",
+                ),
+                (":~:text=Ошибки%20загрузки,-Если%20у%20сотрудника", "Ошибки загрузки"),
+            ],
+            ["123-45-67", "Шаблоны", "ВКонтакте", "Все права защищены", "Метрика"],
+        ),
+        (
+            "dokuwiki-page.html",
+            [("", "Первый вход"), ("если_письмо_не_пришло", "Если письмо не пришло")],
+            ["Инструменты", "Боковая панель", "Править", "Последнее изменение", "лицензии"],
+        ),
+    ],
+)
+def test_pages_of_wikis_and_cms_sites_keep_their_article_only(
+    page: str, sections: list[tuple[str, str]], left_out: list[str]
+) -> None:
+    """MediaWiki and DokuWiki, a WordPress post, a 1C-Bitrix page of divs: the article's
+    sections, without edit links, share buttons, related posts, menus or footers."""
+    html = (HTML / page).read_text(encoding="utf-8")
+    found = extract_sections(html, "https://help.example.ru/page")
+    assert [(s.anchor, s.title) for s in found] == sections
+    text = " ".join(f"{s.title} {s.text}" for s in found)
+    assert [words for words in left_out if words in text] == []
