@@ -145,6 +145,7 @@ def extract_sections(
     breadcrumb = _breadcrumb(soup)
     main = _main_content(soup, rules.content)
     _lift_heading_ids(main)
+    _keep_article_titles(main)
     for selector in (*BOILERPLATE_SELECTORS, *rules.boilerplate):
         for node in main.select(selector):
             node.decompose()
@@ -159,6 +160,18 @@ def extract_sections(
     _faq_blocks_as_headings(main)
     _mark_line_breaks(main)
     return _split(main, url, page_title, breadcrumb)
+
+
+def _keep_article_titles(main: Tag) -> None:
+    """An article's <h1> inside its own <header> (WordPress, Teletype, Mintlify: the title
+    with its date and author) is moved out before headers go with the boilerplate; else
+    the page would be named by its <title>, which on some sites is the site's name."""
+    if main.name == "body":
+        return  # there, a <header> is the site's, and its <h1> the site's name
+    for header in main.find_all("header"):
+        title = header.find("h1")
+        if isinstance(title, Tag):
+            header.insert_before(title.extract())
 
 
 def _mark_line_breaks(main: Tag) -> None:

@@ -343,7 +343,15 @@ def test_a_page_of_several_h1_chapters_gives_a_section_per_chapter() -> None:
                 ("podpis-unep", "Подпись УНЭП"),
                 ("esli-knopka-neaktivna", "Если кнопка неактивна"),
             ],
-            ["Поделиться", "Telegram", "Похожие записи", "комментарий", "Свежие записи"],
+            [
+                "Поделиться",
+                "Telegram",
+                "Похожие записи",
+                "комментарий",
+                "Свежие записи",
+                "Опубликовано",
+                "База знаний",  # the post's date line; the site's name
+            ],  # fmt: skip,
         ),
         (
             "bitrix-page.html",
