@@ -306,8 +306,17 @@ def _densest_block(body: Tag) -> Tag | None:
 
 
 def _document_title(soup: BeautifulSoup) -> str:
+    """The page's part of its <title>: "Page | Site" or "Site — Page", the site's part
+    known by its og:site_name or application-name when the page declares one."""
     title = soup.title.get_text() if soup.title else ""
-    return _clean(re.split(r"\s[-|—–]\s", title)[0])
+    parts = [_clean(part) for part in re.split(r"\s[-|—–·]\s", title)]
+    site = {
+        _clean(str(meta.get("content", ""))).casefold()
+        for meta in soup.find_all("meta", attrs={"property": "og:site_name"})
+        + soup.find_all("meta", attrs={"name": "application-name"})
+    }
+    own = [part for part in parts if part and part.casefold() not in site]
+    return own[0] if own else parts[0]
 
 
 _ACTIVE_NAV = (

@@ -382,3 +382,18 @@ def test_pages_of_wikis_and_cms_sites_keep_their_article_only(
     assert [(s.anchor, s.title) for s in found] == sections
     text = " ".join(f"{s.title} {s.text}" for s in found)
     assert [words for words in left_out if words in text] == []
+
+
+def test_a_page_without_h1_is_named_by_its_part_of_the_title_not_the_sites() -> None:
+    page = (
+        "<html><head><title>{0}</title>{1}</head><body><main><p>Откройте профиль и нажмите"
+        " «Изменить телефон». Код придёт на новый номер.</p></main></body></html>"
+    )
+    site = '<meta property="og:site_name" content="База знаний WiseAdvice">'
+    for title, meta in (
+        ("База знаний WiseAdvice | Смена телефона", site),
+        ("Смена телефона · База знаний WiseAdvice", site),
+        ("Смена телефона — База знаний WiseAdvice", ""),
+    ):
+        (section,) = extract_sections(page.format(title, meta), "https://kb.example.ru/phone")
+        assert section.page_title == section.title == "Смена телефона"
