@@ -30,7 +30,6 @@ from desk.prepare import (
 from desk.replies import ReplyWriter, Thread
 from faq_index import DocsAnswerer, Lookup, SearchHit
 from mailer import (
-    Address,
     MailParseError,
     ParsedMail,
     TemplateRenderer,
@@ -221,7 +220,7 @@ class IntakeService:
             Outcome.ESCALATE, (Reason("oversized", f"{size} bytes, not downloaded"),)
         )
         with self.store.transaction():
-            ticket = self.store.create_ticket(mail.subject, mail.sender.email, mail.sender.name)
+            ticket = self._new_ticket(mail)
             self._assign_sla(ticket, mail, decision)
             message = _masked_message(mail, source_key)[0]
             row = self.store.add_message(ticket.id, message, [])
@@ -438,11 +437,18 @@ class IntakeService:
         client = self.store.client_by_sender(sender)
         return client is not None and ticket.client_id == client.id
 
+    def _new_ticket(self, mail: ParsedMail) -> Ticket:
+        """A ticket for ``mail``, its requester the address replies go to: the Reply-To of
+        a web form's relay or a shared mailbox, else the sender. The client, and so the
+        SLA, is still told by the sender (P8)."""
+        requester = mail.reply_address(self.desk.support_address)
+        return self.store.create_ticket(mail.subject, requester.email, requester.name)
+
     def _apply(
         self, mail: ParsedMail, source_key: str, ticket: Ticket | None, decision: Decision
     ) -> Ticket:
         if ticket is None:
-            ticket = self.store.create_ticket(mail.subject, mail.sender.email, mail.sender.name)
+            ticket = self._new_ticket(mail)
             self._assign_sla(ticket, mail, decision)
             for reason in decision.reasons:
                 if reason.code == "foreign_thread":
@@ -571,7 +577,7 @@ class IntakeService:
     def _enqueue(self, ticket: Ticket, mail: ParsedMail, kind: str, extra: dict[str, Any]) -> None:
         received = mail.date.strftime("%d.%m.%Y %H:%M") if mail.date else ticket.created_at
         thread = Thread(
-            recipient=Address(mail.sender.email, mail.sender.name),
+            recipient=mail.reply_address(self.desk.support_address),
             in_reply_to=mail.message_id,
             references=(*mail.references, mail.message_id),
             language=reply_language(f"{mail.subject}\n{mail.new_text}"),

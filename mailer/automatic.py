@@ -30,6 +30,21 @@ _PRESENCE_HEADERS = (
 )
 
 
+def _is_daemon(address: str) -> bool:
+    return _DAEMON_LOCALPART.match(address.split("@", 1)[0]) is not None
+
+
+def _relayed_for_a_person(mail: ParsedMail, own_address: str) -> bool:
+    """A no-reply sender that names a person to answer: a web form or a portal relaying
+    what someone wrote (From: noreply@forms..., Reply-To: the person)."""
+    reply_to = mail.reply_to
+    return (
+        reply_to is not None
+        and not _is_daemon(reply_to.email)
+        and reply_to.email != own_address.lower()
+    )
+
+
 def automatic_reasons(mail: ParsedMail, own_domain: str, loop_marker: str) -> list[str]:
     """Why this mail looks machine-written; empty when a person wrote it."""
     reasons = []
@@ -55,7 +70,7 @@ def automatic_reasons(mail: ParsedMail, own_domain: str, loop_marker: str) -> li
     return_path = mail.header("Return-Path")
     if return_path is not None and return_path.strip() in ("<>", ""):
         reasons.append("null Return-Path")
-    if _DAEMON_LOCALPART.match(mail.sender.email.split("@", 1)[0]):
+    if _is_daemon(mail.sender.email) and not _relayed_for_a_person(mail, loop_marker):
         reasons.append(f"sender {mail.sender.email} is a mail robot")
     if mail.message_id.lower().rstrip(">").endswith("@" + own_domain.lower()):
         reasons.append("Message-ID of our own domain")

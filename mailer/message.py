@@ -52,6 +52,16 @@ class ParsedMail:
     references: tuple[str, ...]
     headers: tuple[tuple[str, str], ...]
     raw_sha256: str
+    # Where the writer asks for replies (RFC 5322 Reply-To): a web form's relay sends
+    # from noreply@ with the customer here; a shared mailbox names the person.
+    reply_to: Address | None = None
+
+    def reply_address(self, own: str) -> Address:
+        """Where replies to this mail go: its Reply-To, unless that is ``own`` (our
+        support address: a reply would come back to us), else its sender."""
+        if self.reply_to is not None and self.reply_to.email != own.lower():
+            return self.reply_to
+        return self.sender
 
     def header(self, name: str) -> str | None:
         """First value of a header, case-insensitive; None when absent."""

@@ -95,6 +95,7 @@ def _build(msg: EmailMessage, raw_sha256: str) -> ParsedMail:
         references=tuple(_MSGID_RE.findall(_header(msg, "References"))),
         headers=tuple((key, _header_value(msg, key, value)) for key, value in msg.raw_items()),
         raw_sha256=raw_sha256,
+        reply_to=next(iter(_addresses(msg, "Reply-To")), None),
     )
 
 

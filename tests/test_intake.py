@@ -112,3 +112,35 @@ def test_suggestions_are_offered_only_when_they_are_likely_to_help(
     assert reasons[payslip]["probability"] >= floor > reasons[english]["probability"]
     assert payslip in suggested and english not in suggested
     assert "padocs.empldocs.app/admin/api" not in acks[english]
+
+
+def test_replies_go_to_the_reply_to_address_a_web_form_or_shared_mailbox_names(
+    tmp_path: Path,
+) -> None:
+    config = with_work_dir(load_config(environ={}), tmp_path)
+    store = services.open_store(config)
+    intake = services.intake_service(config, store, services.Models())
+
+    def mail(number: int, reply_to: str, sender: str = "Сайт <noreply@forms.client.ru>") -> bytes:
+        msg = EmailMessage()
+        msg["From"] = sender
+        msg["Reply-To"] = reply_to
+        msg["To"] = "support@empldocs.ru"
+        msg["Subject"] = f"Заявка с сайта №{number}"
+        msg["Message-ID"] = f"<form{number}@forms.client.ru>"
+        msg.set_content("Имя: Ольга Петрова\nСообщение: как подписать документ УНЭП?")
+        return msg.as_bytes()
+
+    first = intake.process(mail(1, "Ольга Петрова <Olga.Petrova@client.ru>"), "k1")
+    ticket = store.find_ticket_number(str(first.ticket_number))
+    assert ticket is not None and ticket.requester_email == "olga.petrova@client.ru"
+    assert [m.recipient for m in store.outbox(ticket.id)] == ["olga.petrova@client.ru"]
+
+    # A Reply-To naming the desk itself would send the desk its own acknowledgment.
+    second = intake.process(mail(2, "support@empldocs.ru", "Анна <anna@client.ru>"), "k2")
+    ticket = store.find_ticket_number(str(second.ticket_number))
+    assert ticket is not None and ticket.requester_email == "anna@client.ru"
+    assert [m.recipient for m in store.outbox(ticket.id)] == ["anna@client.ru"]
+    # A no-reply sender naming no person stays a robot: kept, never answered.
+    third = intake.process(mail(3, "support@empldocs.ru"), "k3")
+    assert third.outcome == "quarantined" and "mail robot" in third.detail
