@@ -388,6 +388,7 @@ class IntakeService:
             findings=findings,
             ticket_status=ticket.status if ticket else None,
             foreign_ticket=foreign.number if foreign else None,
+            encrypted=mail.encrypted,
         )
         return Assessment(ticket, evidence, decide(evidence, self.decision_settings), lookup)
 

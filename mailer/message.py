@@ -55,6 +55,9 @@ class ParsedMail:
     # Where the writer asks for replies (RFC 5322 Reply-To): a web form's relay sends
     # from noreply@ with the customer here; a shared mailbox names the person.
     reply_to: Address | None = None
+    # "S/MIME" or "OpenPGP" when the mail is encrypted (or opaquely signed) and its text
+    # cannot be read without a key the desk does not have; "" otherwise.
+    encrypted: str = ""
 
     def reply_address(self, own: str) -> Address:
         """Where replies to this mail go: its Reply-To, unless that is ``own`` (our

@@ -96,6 +96,7 @@ def _build(msg: EmailMessage, raw_sha256: str) -> ParsedMail:
         headers=tuple((key, _header_value(msg, key, value)) for key, value in msg.raw_items()),
         raw_sha256=raw_sha256,
         reply_to=next(iter(_addresses(msg, "Reply-To")), None),
+        encrypted=_encryption(msg, text),
     )
 
 
@@ -208,6 +209,25 @@ def _body(msg: EmailMessage) -> tuple[str, str | None, set[int]]:
     ]
     text = "\n\n".join(chunk for chunk in (text.strip(), *forwarded) if chunk)
     return _normalise_newlines(text), html, used
+
+
+_PKCS7_MIME = ("application/pkcs7-mime", "application/x-pkcs7-mime")
+_PGP_ARMOR = "-----BEGIN PGP MESSAGE-----"
+
+
+def _encryption(msg: EmailMessage, text: str) -> str:
+    """How the mail's own text is locked away: "S/MIME" (an enveloped, or opaquely
+    signed, PKCS #7 body: Outlook with CryptoPro, Thunderbird), "OpenPGP"
+    (multipart/encrypted or an armored message as the text), or "" when it can be read.
+    A detached signature (multipart/signed with smime.p7s) leaves the text readable."""
+    if text.strip() and not text.lstrip().startswith(_PGP_ARMOR):
+        return ""
+    if msg.get_content_type() == "multipart/encrypted" or _PGP_ARMOR in text:
+        return "OpenPGP"
+    for part in msg.walk():
+        if part.get_content_type() in _PKCS7_MIME:
+            return "S/MIME"
+    return ""
 
 
 def _normalise_newlines(text: str) -> str:

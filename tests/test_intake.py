@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 from email.message import EmailMessage
 from pathlib import Path
@@ -13,6 +15,7 @@ from desk.services import with_work_dir
 from mailer import TemplateRenderer
 from mailer.compose import TEMPLATE_DIR
 from tests.conftest import SAMPLE_MAIL_DIR
+from tests.test_parse import signed_or_encrypted_mail
 from tests.webui_support import web_config
 from triage import AttachmentVault
 from triage.rules import PolicySettingsView
@@ -144,3 +147,23 @@ def test_replies_go_to_the_reply_to_address_a_web_form_or_shared_mailbox_names(
     # A no-reply sender naming no person stays a robot: kept, never answered.
     third = intake.process(mail(3, "support@empldocs.ru"), "k3")
     assert third.outcome == "quarantined" and "mail robot" in third.detail
+
+
+def test_an_encrypted_request_is_answered_with_a_request_to_resend_it_unencrypted(
+    tmp_path: Path,
+) -> None:
+    config = with_work_dir(load_config(environ={}), tmp_path)
+    store = services.open_store(config)
+    intake = services.intake_service(config, store, services.Models())
+    result = intake.process(signed_or_encrypted_mail("smime"), "k1")
+    assert result.outcome == "clarify"
+    ticket = store.find_ticket_number(str(result.ticket_number))
+    assert ticket is not None
+    [mail] = store.outbox(ticket.id)
+    assert mail.kind == "clarification"
+    body = email.message_from_bytes(mail.raw, policy=email.policy.default)
+    plain = body.get_body(("plain",))
+    assert plain is not None
+    content = plain.get_content()
+    assert "1. Обращение в незашифрованном письме" in content
+    assert "ИНН" not in content and "2." not in content, "an empty mail's other gaps go unasked"

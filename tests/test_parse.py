@@ -132,3 +132,52 @@ def test_compressed_rar_members_are_typed_by_name_and_count_as_screenshots() -> 
     policy = PolicySettingsView(("Базовая", "ПРОФ", "КОРП"), "3.4.2", "3.2.0")
     findings = {f.code: f.satisfied for f in check_request(first_mail_content(mail), policy)}
     assert findings["screenshots"] is True
+
+
+_SIGNED_TEXT = "Сотрудникам не приходит SMS с кодом при входе. Скриншот во вложении."
+
+
+def signed_or_encrypted_mail(kind: str) -> bytes:
+    """A signed (detached), an S/MIME-encrypted, a PGP/MIME and an inline-PGP mail."""
+    blob = "MIIBsQYJKoZIhvcNAQcDoIIBojCCAZ4CAQAxggFM\nMIIBSAIBADAwMCQxIjAgBgNVBAMMGVRlc3Qg\n"
+    head = (
+        "From: Anna <anna@client.ru>\nTo: support@empldocs.ru\nSubject: SMS\n"
+        f"Message-ID: <{kind}@client.ru>\nMIME-Version: 1.0\n"
+    )
+    bodies = {
+        "signed": (
+            'Content-Type: multipart/signed; protocol="application/pkcs7-signature";'
+            ' micalg=sha-256; boundary="s"\n\n--s\nContent-Type: text/plain; charset=utf-8\n'
+            f"Content-Transfer-Encoding: 8bit\n\n{_SIGNED_TEXT}\n--s\n"
+            'Content-Type: application/pkcs7-signature; name="smime.p7s"\n'
+            "Content-Disposition: attachment; filename=smime.p7s\n"
+            f"Content-Transfer-Encoding: base64\n\n{blob}--s--\n"
+        ),
+        "smime": (
+            'Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"\n'
+            'Content-Disposition: attachment; filename="smime.p7m"\n'
+            f"Content-Transfer-Encoding: base64\n\n{blob}"
+        ),
+        "pgp-mime": (
+            'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted";'
+            ' boundary="e"\n\n--e\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n'
+            "--e\nContent-Type: application/octet-stream\n\n-----BEGIN PGP MESSAGE-----\n"
+            "hQEMA1234\n-----END PGP MESSAGE-----\n--e--\n"
+        ),
+        "pgp-inline": (
+            "Content-Type: text/plain; charset=us-ascii\n\n-----BEGIN PGP MESSAGE-----\n"
+            "hQEMA1234\n-----END PGP MESSAGE-----\n"
+        ),
+    }
+    return (head + bodies[kind]).encode()
+
+
+@pytest.mark.parametrize(
+    ("kind", "encrypted"),
+    [("signed", ""), ("smime", "S/MIME"), ("pgp-mime", "OpenPGP"), ("pgp-inline", "OpenPGP")],
+)
+def test_encrypted_mail_is_told_from_signed_mail(kind: str, encrypted: str) -> None:
+    mail = parse_mail(signed_or_encrypted_mail(kind))
+    assert mail.encrypted == encrypted
+    if kind == "signed":
+        assert mail.text == _SIGNED_TEXT

@@ -65,6 +65,7 @@ class Evidence:
     findings: tuple[Finding, ...] = ()
     ticket_status: str | None = None
     foreign_ticket: str | None = None  # named by the mail, but the sender may not join it
+    encrypted: str = ""  # "S/MIME" or "OpenPGP": the mail's text cannot be read
 
     @property
     def missing(self) -> tuple[Finding, ...]:
@@ -116,11 +117,30 @@ def decide(evidence: Evidence, settings: DecisionSettings) -> Decision:
         if evidence.ticket_number is None:
             return Decision(Outcome.IGNORE, (reason,))
         return Decision(Outcome.RECORD, (reason, thread))
+    if evidence.encrypted and (
+        evidence.ticket_number is None or evidence.ticket_status == STATUS_AWAITING_CLARIFICATION
+    ):
+        return _unreadable(evidence, thread)
     if evidence.ticket_number is not None:
         if evidence.ticket_status == STATUS_AWAITING_CLARIFICATION:
             return _recheck(evidence, thread)
         return Decision(Outcome.FOLLOW_UP, (thread,))
     return _new_request(evidence, settings)
+
+
+def _unreadable(evidence: Evidence, thread: Reason) -> Decision:
+    """An encrypted mail: the one thing to ask for is the same mail, not encrypted (the
+    desk holds no key; every other rule would only report an empty mail)."""
+    readable = Finding(
+        "readable",
+        False,
+        f"{evidence.encrypted}-encrypted mail: unreadable without the recipient's key",
+        "обращение в незашифрованном письме: зашифрованное письмо мы не можем прочитать "
+        "(электронная подпись письма не мешает, её можно оставить)",
+    )
+    reason = Reason("encrypted", f"{evidence.encrypted}-encrypted: the customer is asked to resend")
+    reasons = (thread, reason) if evidence.ticket_number else (reason,)
+    return Decision(Outcome.CLARIFY, reasons, findings=(readable,))
 
 
 def _recheck(evidence: Evidence, thread: Reason) -> Decision:
