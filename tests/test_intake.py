@@ -8,6 +8,8 @@ import json
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
+
 from desk import services
 from desk.config import Config, load_config
 from desk.intake import IntakeService
@@ -17,7 +19,7 @@ from mailer.compose import TEMPLATE_DIR
 from tests.conftest import SAMPLE_MAIL_DIR
 from tests.test_parse import signed_or_encrypted_mail
 from tests.webui_support import web_config
-from triage import AttachmentVault
+from triage import AttachmentVault, TicketStore
 from triage.rules import PolicySettingsView
 
 
@@ -117,12 +119,18 @@ def test_suggestions_are_offered_only_when_they_are_likely_to_help(
     assert "padocs.empldocs.app/admin/api" not in acks[english]
 
 
-def test_replies_go_to_the_reply_to_address_a_web_form_or_shared_mailbox_names(
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+def bare_desk(tmp_path: Path) -> tuple[TicketStore, IntakeService]:
+    """A store and an intake on the default configuration, without index or classifier."""
     config = with_work_dir(load_config(environ={}), tmp_path)
     store = services.open_store(config)
-    intake = services.intake_service(config, store, services.Models())
+    return store, services.intake_service(config, store, services.Models())
+
+
+def test_replies_go_to_the_reply_to_address_a_web_form_or_shared_mailbox_names(
+    bare_desk: tuple[TicketStore, IntakeService],
+) -> None:
+    store, intake = bare_desk
 
     def mail(number: int, reply_to: str, sender: str = "Сайт <noreply@forms.client.ru>") -> bytes:
         msg = EmailMessage()
@@ -150,11 +158,9 @@ def test_replies_go_to_the_reply_to_address_a_web_form_or_shared_mailbox_names(
 
 
 def test_an_encrypted_request_is_answered_with_a_request_to_resend_it_unencrypted(
-    tmp_path: Path,
+    bare_desk: tuple[TicketStore, IntakeService],
 ) -> None:
-    config = with_work_dir(load_config(environ={}), tmp_path)
-    store = services.open_store(config)
-    intake = services.intake_service(config, store, services.Models())
+    store, intake = bare_desk
     result = intake.process(signed_or_encrypted_mail("smime"), "k1")
     assert result.outcome == "clarify"
     ticket = store.find_ticket_number(str(result.ticket_number))
