@@ -25,6 +25,7 @@ from desk.prepare import (
     attached_files,
     attachment_records,
     first_mail_content,
+    own_text,
     question_text,
 )
 from desk.replies import ReplyWriter, Thread
@@ -397,7 +398,7 @@ class IntakeService:
         if ticket is None:
             return first_mail_content(mail)
         texts = [split_reply(m["body_text"]).new_text for m in self.store.messages(ticket.id)]
-        texts.append(mail.new_text)
+        texts.append(own_text(mail))
         records = self.store.ticket_attachments(ticket.id) + attachment_records(mail)
         return RequestContent(ticket.subject, (*texts,), attached_files(records))
 

@@ -13,10 +13,13 @@ preparing ahead never changes an outcome.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from faq_index import DocsAnswerer, Lookup
+from faq_index.docx import docx_text
+from faq_index.pdf import pdf_text
 from mailer import MailParseError, ParsedMail, automatic_reasons, parse_mail, spam_verdict
 from triage import AttachmentRecord, DeskSettings, RequestClassifier, find_ticket_number
 from triage.classify import Prediction
@@ -25,9 +28,43 @@ from triage.rules import AttachedFile, Finding, PolicySettingsView, RequestConte
 log = logging.getLogger(__name__)
 
 
+MIN_OWN_WORDS = 12  # as the description rule: a mail of fewer words may say "see the file"
+MAX_LETTER_BYTES = 5 * 1024 * 1024
+MAX_LETTER_CHARS = 20_000
+_LETTER_READERS: dict[str, Callable[[bytes], str]] = {
+    ".docx": docx_text,
+    ".pdf": pdf_text,
+}
+
+
+def attached_letter(mail: ParsedMail) -> str:
+    """The text of a file that carries the request when the mail itself says next to
+    nothing ("Добрый день! Обращение во вложении."): a letter in Word or PDF (with a text
+    layer; a scan has none). Not a text file: that is a log, whose many words describe
+    nothing. "" when the mail has words of its own or no such file."""
+    if len(mail.new_text.split()) >= MIN_OWN_WORDS:
+        return ""
+    for attachment in mail.attachments:
+        suffix = Path(attachment.filename.lower()).suffix
+        read = _LETTER_READERS.get(suffix)
+        if read is None or attachment.inline or attachment.size > MAX_LETTER_BYTES:
+            continue
+        text = read(attachment.content)
+        if len(text.split()) >= MIN_OWN_WORDS:
+            return text[:MAX_LETTER_CHARS]
+    return ""
+
+
+def own_text(mail: ParsedMail) -> str:
+    """What the customer wrote now (no quoted thread, no signature), and the letter they
+    attached instead, if that is where the request is."""
+    letter = attached_letter(mail)
+    return f"{mail.new_text}\n\n{letter}" if letter else mail.new_text
+
+
 def question_text(mail: ParsedMail) -> str:
-    """Subject and what the customer wrote now (no quoted thread, no signature)."""
-    return f"{mail.subject}\n{mail.new_text}"
+    """Subject and what the customer wrote now (``own_text``)."""
+    return f"{mail.subject}\n{own_text(mail)}"
 
 
 def attachment_records(mail: ParsedMail) -> list[AttachmentRecord]:
@@ -53,7 +90,7 @@ def attached_files(records: list[AttachmentRecord]) -> tuple[AttachedFile, ...]:
 
 def first_mail_content(mail: ParsedMail) -> RequestContent:
     """What the policy rules read of a request that opens a ticket: this mail alone."""
-    return RequestContent(mail.subject, (mail.new_text,), attached_files(attachment_records(mail)))
+    return RequestContent(mail.subject, (own_text(mail),), attached_files(attachment_records(mail)))
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,20 @@ _NS = {"w": _W}
 _HEADING_NAME = re.compile(r"^(heading|заголовок)\s*([1-9])$", re.IGNORECASE)
 
 
+def docx_text(content: bytes) -> str:
+    """A Word file's text, a line per paragraph ("" when it cannot be read): a letter a
+    customer attached instead of writing in the mail."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            document = _read_xml(package, "word/document.xml")
+    except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError):
+        return ""
+    if document is None:
+        return ""
+    lines = (_paragraph_text(p) for p in document.iter(f"{{{_W}}}p"))
+    return "\n".join(line for line in lines if line)
+
+
 def extract_docx_sections(content: bytes, url: str) -> list[Section]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as package:

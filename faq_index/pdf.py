@@ -19,6 +19,17 @@ log = logging.getLogger(__name__)
 _WS_RE = re.compile(r"[ \t\r\f\v]+")
 
 
+def pdf_text(content: bytes, max_pages: int = 10) -> str:
+    """The text layer of a PDF's first pages ("" for a scan or an unreadable file): a
+    letter a customer attached instead of writing in the mail."""
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        pages = [_clean(page.extract_text() or "") for page in reader.pages[:max_pages]]
+    except (PdfReadError, ValueError, KeyError, TypeError):
+        return ""
+    return "\n".join(page for page in pages if page)
+
+
 def extract_pdf_sections(content: bytes, url: str) -> list[Section]:
     try:
         reader = PdfReader(io.BytesIO(content))

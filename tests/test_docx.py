@@ -14,7 +14,7 @@ from tests.servers import FlakySiteServer
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def _paragraph(text: str, style: str = "") -> str:
+def word_paragraph(text: str, style: str = "") -> str:
     props = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
     return f'<w:p>{props}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
 
@@ -23,15 +23,15 @@ def make_docx(title: str = "Руководство кадровика") -> bytes
     """A Word file as Russian Word saves it: heading styles with ids "1", "2"."""
     body = "".join(
         [
-            _paragraph("Введение к руководству."),
-            _paragraph("Импорт сотрудников", "1"),
-            _paragraph("Загрузите файл Excel с колонками ФИО и СНИЛС."),
-            _paragraph("Ошибки импорта", "2"),
-            _paragraph("Строка 14: неверный формат СНИЛС", "4"),
+            word_paragraph("Введение к руководству."),
+            word_paragraph("Импорт сотрудников", "1"),
+            word_paragraph("Загрузите файл Excel с колонками ФИО и СНИЛС."),
+            word_paragraph("Ошибки импорта", "2"),
+            word_paragraph("Строка 14: неверный формат СНИЛС", "4"),
             "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>СНИЛС</w:t></w:r><w:r><w:tab/></w:r>"
             "<w:r><w:t>123-456-789 01</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
-            _paragraph("Маршруты согласования", "Heading1"),
-            _paragraph("Маршрут задаёт порядок подписания."),
+            word_paragraph("Маршруты согласования", "Heading1"),
+            word_paragraph("Маршрут задаёт порядок подписания."),
         ]
     )
     styles = (

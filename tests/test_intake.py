@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 import json
+import zipfile
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -13,24 +15,36 @@ import pytest
 from desk import services
 from desk.config import Config, load_config
 from desk.intake import IntakeService
+from desk.prepare import attached_letter
 from desk.services import with_work_dir
-from mailer import TemplateRenderer
+from faq_index.pdf import pdf_text
+from mailer import TemplateRenderer, parse_mail
 from mailer.compose import TEMPLATE_DIR
-from tests.conftest import SAMPLE_MAIL_DIR
+from tests.conftest import SAMPLE_MAIL_DIR, SNAPSHOT_DIR
+from tests.test_attachment_limits import PNG
+from tests.test_docx import W, word_paragraph
 from tests.test_parse import signed_or_encrypted_mail
 from tests.webui_support import web_config
 from triage import AttachmentVault, TicketStore
 from triage.rules import PolicySettingsView
 
 
-def request() -> bytes:
+def request_message(
+    text: str = "Как подписать документ УНЭП в личном кабинете? Не нашла кнопку.",
+    subject: str = "Вопрос по подписанию",
+    message_id: str = "<q1@client.ru>",
+) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = "Анна <anna@client.ru>"
     msg["To"] = "support@empldocs.ru"
-    msg["Subject"] = "Вопрос по подписанию"
-    msg["Message-ID"] = "<q1@client.ru>"
-    msg.set_content("Как подписать документ УНЭП в личном кабинете? Не нашла кнопку.")
-    return msg.as_bytes()
+    msg["Subject"] = subject
+    msg["Message-ID"] = message_id
+    msg.set_content(text)
+    return msg
+
+
+def request() -> bytes:
+    return request_message().as_bytes()
 
 
 def test_a_failure_after_parsing_quarantines_the_mail_and_commits_nothing_else(
@@ -173,3 +187,44 @@ def test_an_encrypted_request_is_answered_with_a_request_to_resend_it_unencrypte
     content = plain.get_content()
     assert "1. Обращение в незашифрованном письме" in content
     assert "ИНН" not in content and "2." not in content, "an empty mail's other gaps go unasked"
+
+
+def test_a_request_sent_as_an_attached_word_letter_is_read_from_the_letter(
+    bare_desk: tuple[TicketStore, IntakeService],
+) -> None:
+    store, intake = bare_desk
+    paragraphs = [
+        "Уважаемая служба поддержки!",
+        "Сотрудники не получают SMS с кодом при входе в личный кабинет с 20 ноября.",
+        "Шаги: 1. Открыть кабинет. 2. Ввести номер телефона. 3. Нажать «Получить код».",
+        "ИНН организации 7707083893, версия 3.4.2, редакция ПРОФ.",
+    ]
+    letter = io.BytesIO()
+    with zipfile.ZipFile(letter, "w") as package:
+        body = "".join(word_paragraph(text) for text in paragraphs)
+        package.writestr(
+            "word/document.xml", f"<w:document {W}><w:body>{body}</w:body></w:document>"
+        )
+    msg = request_message("Добрый день! Обращение во вложении.", "Письмо", "<letter@client.ru>")
+    docx = "vnd.openxmlformats-officedocument.wordprocessingml.document"
+    msg.add_attachment(letter.getvalue(), "application", docx, filename="Обращение.docx")
+    msg.add_attachment(PNG, "image", "png", filename="screen.png")
+    result = intake.process(msg.as_bytes(), "k1")
+    ticket = store.find_ticket_number(str(result.ticket_number))
+    assert ticket is not None
+    [decision] = store.decisions(ticket.id)
+    findings = {f["code"]: f["satisfied"] for f in json.loads(decision["findings"])}
+    assert findings == dict.fromkeys(findings, True), findings
+    assert set(findings) >= {"description", "steps", "inn", "version", "edition", "screenshots"}
+
+
+def test_the_text_layer_of_a_pdf_letter_is_read_and_a_log_file_is_not_a_letter() -> None:
+    manual = next((SNAPSHOT_DIR / "downloads").glob("*.pdf")).read_bytes()
+    assert len(pdf_text(manual, max_pages=2).split()) > 50
+    assert pdf_text(b"%PDF-1.4 broken") == ""
+    msg = EmailMessage()
+    msg["From"] = "anna@client.ru"
+    msg["Subject"] = "Ошибка"
+    msg.set_content("Ошибка, лог во вложении.")
+    msg.add_attachment(("ERROR 500 " * 50).encode(), "text", "plain", filename="app.log.txt")
+    assert attached_letter(parse_mail(msg.as_bytes())) == ""
