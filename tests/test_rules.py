@@ -57,6 +57,8 @@ def test_inn_is_found_and_validated(text: str, valid: list[str], invalid: list[s
         ("после обновления на 3.4.2", ["3.4.2"]),
         ("24.11.2026 в 10:00", []),
         ("сервер 10.0.0.15", []),
+        ("Версия продукта 3.4.2.117 (из «О программе»)", ["3.4.2"]),
+        ("версия: 3.4.2.1187, платформа 8.3.24.1342", ["3.4.2"]),
     ],
 )
 def test_versions_are_found_but_not_dates_or_addresses(text: str, expected: list[str]) -> None:
@@ -73,6 +75,10 @@ def test_versions_are_found_but_not_dates_or_addresses(text: str, expected: list
         ("3.4.2 проф", "ПРОФ"),
         ("изменил профиль сотрудника", None),
         ("корпоративный портал", None),
+        ("Редакция: PROF", "ПРОФ"),
+        ("у нас редакция Professional", "ПРОФ"),
+        ("We use the Corporate edition, 3.4.2", "КОРП"),
+        ("my profile page does not open", None),
     ],
 )
 def test_edition_needs_a_context_that_names_it(text: str, expected: str | None) -> None:

@@ -8,8 +8,11 @@ from faq_index.text import normalise
 from triage.rules._base import Finding, PolicySettingsView, RequestContent
 
 _LABELLED_VERSION = re.compile(
-    r"(?:верси[яиюей]\w*|вер\.|релиз\w*|сборк\w*|version|ver\.?|\bv\.?)\s*[:№-]?\s*"
-    r"(\d{1,2}\.\d{1,2}(?:\.\d{1,3})?)(?![\d.]*\d)",
+    r"(?:верси[яиюей]\w*|вер\.|релиз\w*|сборк\w*|version|ver\.?|\bv\.?)"
+    r"(?:\s+[^\s\d:]{1,12}){0,2}\s*[:№-]?\s*"  # "версия продукта: ", "version of WiseAdvice"
+    # "О программе" may show a build number too (3.4.2.117): the version is its first
+    # three parts. Unlabelled, four parts are an IP address as often as a version.
+    r"(\d{1,2}\.\d{1,2}(?:\.\d{1,3})?)(?:\.\d{1,6})?(?![\d.]*\d)",
     re.IGNORECASE,
 )
 _BARE_VERSION = re.compile(r"(?<![\d.])(\d\.\d{1,2}\.\d{1,3})(?![\d.]*\d)")
@@ -46,8 +49,22 @@ def plausible_majors(policy: PolicySettingsView) -> range | None:
     return range(min(majors) - 1, max(majors) + 1)
 
 
+_LATIN_WORD = re.compile(r"\b[A-Za-z]+\b")
+_TRANSLIT = str.maketrans(
+    "abcdefghiklmnoprstuvzABCDEFGHIKLMNOPRSTUVZ",
+    "абкдефгхиклмнопрстувзАБКДЕФГХИКЛМНОПРСТУВЗ",
+)
+
+
 def find_edition(text: str, editions: tuple[str, ...]) -> str | None:
-    """The edition named in the text; a short name must stand alone or next to "редакция"."""
+    """The edition named in the text; a short name must stand alone or next to "редакция".
+    Latin spellings count too ("Редакция: PROF", "Corporate edition")."""
+    spelled = re.sub(r"\bedition\b", "редакция", text, flags=re.IGNORECASE)
+    spelled = _LATIN_WORD.sub(lambda m: m.group(0).translate(_TRANSLIT), spelled)
+    return _named_edition(text, editions) or _named_edition(spelled, editions)
+
+
+def _named_edition(text: str, editions: tuple[str, ...]) -> str | None:
     lowered = normalise(text)
     for edition in editions:
         stem = normalise(edition)[:4]
