@@ -172,6 +172,30 @@ def test_a_broken_link_answered_200_page_not_found_is_not_indexed(
         assert [report.failed[url] for url in broken] == ["HTTP 404"] * 2
 
 
+def test_a_recrawl_of_a_site_that_is_down_stops_asking_and_keeps_every_page(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "site"
+    (root / "kb").mkdir(parents=True)
+    page = "<html><body><main><h1>Статья {0}</h1><p>Текст статьи {0}.</p>{1}</main></body></html>"
+    links = "".join(f'<a href="/kb/{n}.html">{n}</a> ' for n in range(1, 21))
+    (root / "index.html").write_text(page.format(0, links))
+    for n in range(1, 21):
+        (root / "kb" / f"{n}.html").write_text(page.format(n, ""))
+    server = FlakySiteServer(root)
+    Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl")
+    server.stop()  # the docs server is down: every connection is refused
+    report = Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl")
+    assert not report.removed and not report.fetched and len(report.kept) == 21
+    reasons = list(report.kept.values())
+    asked = [r for r in reasons if r.startswith("no response after retries")]
+    assert 8 <= len(asked) <= 8 + SETTINGS.concurrency, "it stops asking after 8 in a row"
+    assert reasons.count("not revisited: the site stopped answering") == 21 - len(asked)
+    assert "stopped: the site stopped answering (" in report.summary()
+    _start, pages = load_crawl(tmp_path / "crawl")
+    assert len(pages) == 21
+
+
 def test_crawl_of_docs_in_a_folder_leaves_the_rest_of_the_host_alone(tmp_path: Path) -> None:
     root = tmp_path / "vendor"
     (root / "help" / "hr").mkdir(parents=True)
