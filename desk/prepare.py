@@ -13,6 +13,7 @@ preparing ahead never changes an outcome.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,9 +63,42 @@ def own_text(mail: ParsedMail) -> str:
     return f"{mail.new_text}\n\n{letter}" if letter else mail.new_text
 
 
+_FORM_FIELD = re.compile(r"^\s*([^\W\d][\w .()/-]{0,40}?)\s*:\s*(.*)$")
+_FORM_MESSAGE = re.compile(
+    r"^(сообщение|вопрос|ваш вопрос|комментарий|текст( обращения| сообщения)?|описание"
+    r"( проблемы)?|обращение|message|comment|question|your question)$",
+    re.IGNORECASE,
+)
+_FORM_CONTACT = re.compile(
+    r"^(имя|ваше имя|фио|name|your name|e-?mail|почта|эл\.? ?почта|телефон|phone)$", re.IGNORECASE
+)
+MIN_FORM_FIELDS = 3
+
+
+def form_message(text: str) -> str:
+    """The message field of a web form's mail ("Имя: …", "Телефон: …", "Сообщение: …", as
+    Bitrix24, Tilda, Contact Form 7 and Yandex Forms send them); "" when the text is not
+    such a form. The name, phone and company fields say nothing about the question."""
+    lines = text.splitlines()
+    fields = [(n, m) for n, line in enumerate(lines) if (m := _FORM_FIELD.match(line))]
+    labels = [match.group(1).strip() for _, match in fields]
+    if len(fields) < MIN_FORM_FIELDS or not any(_FORM_CONTACT.match(x) for x in labels):
+        return ""  # a report with "Версия: …", "Шаги: …" lines is read whole
+    for at, (n, match) in enumerate(fields):
+        if _FORM_MESSAGE.match(match.group(1).strip()):
+            end = fields[at + 1][0] if at + 1 < len(fields) else len(lines)
+            body = [match.group(2), *lines[n + 1 : end]]
+            if "--" in (line.strip() for line in body):
+                body = body[: [line.strip() for line in body].index("--")]
+            return "\n".join(body).strip()
+    return ""
+
+
 def question_text(mail: ParsedMail) -> str:
-    """Subject and what the customer wrote now (``own_text``)."""
-    return f"{mail.subject}\n{own_text(mail)}"
+    """Subject and what the customer wrote now (``own_text``); of a web form's mail, its
+    message field."""
+    text = own_text(mail)
+    return f"{mail.subject}\n{form_message(text) or text}"
 
 
 def attachment_records(mail: ParsedMail) -> list[AttachmentRecord]:

@@ -15,7 +15,7 @@ import pytest
 from desk import services
 from desk.config import Config, load_config
 from desk.intake import IntakeService
-from desk.prepare import attached_letter
+from desk.prepare import attached_letter, form_message, question_text
 from desk.services import with_work_dir
 from faq_index.pdf import pdf_text
 from mailer import TemplateRenderer, parse_mail
@@ -228,3 +228,14 @@ def test_the_text_layer_of_a_pdf_letter_is_read_and_a_log_file_is_not_a_letter()
     msg.set_content("Ошибка, лог во вложении.")
     msg.add_attachment(("ERROR 500 " * 50).encode(), "text", "plain", filename="app.log.txt")
     assert attached_letter(parse_mail(msg.as_bytes())) == ""
+
+
+def test_the_message_field_of_a_web_form_is_the_question() -> None:
+    relayed = parse_mail((SAMPLE_MAIL_DIR / "22-web-form-relay.eml").read_bytes())
+    question = question_text(relayed)
+    assert question.startswith("Вопрос с сайта: смена номера телефона сотрудника\nЗдравствуйте!")
+    assert question.endswith("Может он сделать это сам или нужно через кадровика?")
+    assert "Телефон" not in question and "Севертранс" not in question
+    report = "Версия: 3.4.2\nРедакция: ПРОФ\nОписание: не уходит SMS\nШаги: вход по номеру"
+    assert form_message(report) == "", "a report in labelled lines is no form: read whole"
+    assert form_message("Имя: Иван\nТелефон: +7 900 000-00-00\nГород: Вологда") == ""
