@@ -64,14 +64,12 @@ def own_text(mail: ParsedMail) -> str:
 
 
 _FORM_FIELD = re.compile(r"^\s*([^\W\d][\w .()/-]{0,40}?)\s*:\s*(.*)$")
+# The field that holds the question, and the contact fields that make the lines a form.
 _FORM_MESSAGE = re.compile(
-    r"^(сообщение|вопрос|ваш вопрос|комментарий|текст( обращения| сообщения)?|описание"
-    r"( проблемы)?|обращение|message|comment|question|your question)$",
-    re.IGNORECASE,
+    r"(?i)^(сообщение|вопрос|ваш вопрос|комментарий|текст( обращения| сообщения)?|описание"
+    r"( проблемы)?|обращение|message|comment|question|your question)$"
 )
-_FORM_CONTACT = re.compile(
-    r"^(имя|ваше имя|фио|name|your name|e-?mail|почта|эл\.? ?почта|телефон|phone)$", re.IGNORECASE
-)
+_FORM_CONTACT = re.compile(r"(?i)^(имя|ваше имя|фио|name|your name|e-?mail|почта|телефон|phone)$")
 MIN_FORM_FIELDS = 3
 
 
