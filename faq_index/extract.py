@@ -149,6 +149,7 @@ def extract_sections(
     for selector in (*BOILERPLATE_SELECTORS, *rules.boilerplate):
         for node in main.select(selector):
             node.decompose()
+    _drop_closing_page_links(main)
     h1s = main.find_all("h1")
     h1 = h1s[0] if len(h1s) == 1 else None
     if len(h1s) > 1:
@@ -160,6 +161,36 @@ def extract_sections(
     _faq_blocks_as_headings(main)
     _mark_line_breaks(main)
     return _split(main, url, page_title, breadcrumb)
+
+
+_PAGER_WORDS = re.compile(
+    r"(?i)^(далее|назад|дальше|вперёд|вперед|следующая( статья| страница)?|предыдущая"
+    r"( статья| страница)?|next|previous|prev|back|возврат к списку)?$"
+)
+
+
+def _drop_closing_page_links(main: Tag) -> None:
+    """The block of one or two links to other pages that closes a page ("Далее:
+    Восстановление пароля", a bare link to the next page, "Возврат к списку") and has no
+    class that says so (Nextra, GitBook, 1C-Bitrix): it would put the next page's title
+    in the last section's text."""
+    while True:
+        texts = [node for node in main.descendants if _is_text(node) and str(node).strip()]
+        last = texts[-1] if texts else None
+        block = last.find_parent(("p", "div", "nav")) if last is not None else None
+        if block is None or block is main or not any(p is main for p in block.parents):
+            return
+        links = block.find_all("a", href=True)
+        if not 1 <= len(links) <= 2 or any(str(a["href"]).startswith("#") for a in links):
+            return
+        besides = " ".join(
+            str(s)
+            for s in block.find_all(string=True)
+            if _is_text(s) and s.find_parent("a") is None
+        )
+        if not _PAGER_WORDS.match(" ".join(besides.split()).strip(" →←»«>‹›<|·:")):
+            return  # text besides the links: a sentence that cites a page
+        block.decompose()
 
 
 def _keep_article_titles(main: Tag) -> None:

@@ -363,7 +363,17 @@ def test_a_page_of_several_h1_chapters_gives_a_section_per_chapter() -> None:
                 ),
                 (":~:text=Ошибки%20загрузки,-Если%20у%20сотрудника", "Ошибки загрузки"),
             ],
-            ["123-45-67", "Шаблоны", "ВКонтакте", "Все права защищены", "Метрика"],
+            ["123-45-67", "Шаблоны", "ВКонтакте", "Все права защищены", "Метрика", "Возврат"],
+        ),
+        (
+            "nextra-page.html",
+            [("", "Первый вход"), ("если-письмо-не-пришло", "Если письмо не пришло")],
+            ["Восстановление пароля", "На этой странице", "© 2026"],  # the next page's link
+        ),
+        (
+            "gitbook-page.html",
+            [("", "Первый вход"), ("esli-pismo-ne-prishlo", "Если письмо не пришло")],
+            ["Далее", "Восстановление пароля", "Powered by"],
         ),
         (
             "dokuwiki-page.html",
@@ -375,8 +385,9 @@ def test_a_page_of_several_h1_chapters_gives_a_section_per_chapter() -> None:
 def test_pages_of_wikis_and_cms_sites_keep_their_article_only(
     page: str, sections: list[tuple[str, str]], left_out: list[str]
 ) -> None:
-    """MediaWiki and DokuWiki, a WordPress post, a 1C-Bitrix page of divs: the article's
-    sections, without edit links, share buttons, related posts, menus or footers."""
+    """MediaWiki and DokuWiki, a WordPress post, a 1C-Bitrix page of divs, Nextra and GitBook
+    pages: the article's sections, without edit links, share buttons, related posts, menus,
+    footers or the closing link to the next page."""
     html = (HTML / page).read_text(encoding="utf-8")
     found = extract_sections(html, "https://help.example.ru/page")
     assert [(s.anchor, s.title) for s in found] == sections
@@ -397,3 +408,13 @@ def test_a_page_without_h1_is_named_by_its_part_of_the_title_not_the_sites() -> 
     ):
         (section,) = extract_sections(page.format(title, meta), "https://kb.example.ru/phone")
         assert section.page_title == section.title == "Смена телефона"
+
+
+def test_a_closing_sentence_that_cites_a_page_stays() -> None:
+    html = (
+        "<html><body><main><h1>Смена телефона</h1><p>Откройте профиль и нажмите «Изменить»."
+        ' Код придёт на новый номер.</p><p>Подробнее: <a href="/faq/">Вопросы и ответы</a>.'
+        '</p><div><a href="/next/">Далее</a></div></main></body></html>'
+    )
+    (section,) = extract_sections(html, "https://kb.example.ru/phone")
+    assert section.text.endswith("Подробнее: Вопросы и ответы.")
