@@ -367,15 +367,17 @@ class IntakeService:
         )
         lookup = Lookup([], None, None)
         prediction = None
+        own: str | None = None  # what the customer wrote, once read (an attached letter)
         if ticket is None and not automatic:
             if evaluated is None:
-                evaluated = self.preparer.evaluate([question_text(mail)])[0]
+                own = own_text(mail)
+                evaluated = self.preparer.evaluate([question_text(mail, own)])[0]
             lookup = evaluated.lookup or lookup
             prediction = evaluated.prediction
         if ticket is None and evaluated is not None and evaluated.findings is not None:
             findings = evaluated.findings
         else:
-            findings = tuple(check_request(self._content(mail, ticket), self.policy))
+            findings = tuple(check_request(self._content(mail, ticket, own), self.policy))
         evidence = Evidence(
             ticket_number=ticket.number if ticket else None,
             matched_by=matched_by,
@@ -393,12 +395,14 @@ class IntakeService:
         )
         return Assessment(ticket, evidence, decide(evidence, self.decision_settings), lookup)
 
-    def _content(self, mail: ParsedMail, ticket: Ticket | None) -> RequestContent:
+    def _content(
+        self, mail: ParsedMail, ticket: Ticket | None, own: str | None = None
+    ) -> RequestContent:
         """The customer's side of the thread, this mail included, for the policy rules."""
         if ticket is None:
-            return first_mail_content(mail)
+            return first_mail_content(mail, own)
         texts = [split_reply(m["body_text"]).new_text for m in self.store.messages(ticket.id)]
-        texts.append(own_text(mail))
+        texts.append(own_text(mail) if own is None else own)
         records = self.store.ticket_attachments(ticket.id) + attachment_records(mail)
         return RequestContent(ticket.subject, (*texts,), attached_files(records))
 

@@ -86,16 +86,15 @@ def form_message(text: str) -> str:
         if _FORM_MESSAGE.match(match.group(1).strip()):
             end = fields[at + 1][0] if at + 1 < len(fields) else len(lines)
             body = [match.group(2), *lines[n + 1 : end]]
-            if "--" in (line.strip() for line in body):
-                body = body[: [line.strip() for line in body].index("--")]
-            return "\n".join(body).strip()
+            cut = next((i for i, line in enumerate(body) if line.strip() == "--"), len(body))
+            return "\n".join(body[:cut]).strip()
     return ""
 
 
-def question_text(mail: ParsedMail) -> str:
-    """Subject and what the customer wrote now (``own_text``); of a web form's mail, its
-    message field."""
-    text = own_text(mail)
+def question_text(mail: ParsedMail, own: str | None = None) -> str:
+    """Subject and what the customer wrote now (``own``: its ``own_text``, if already
+    read); of a web form's mail, its message field."""
+    text = own_text(mail) if own is None else own
     return f"{mail.subject}\n{form_message(text) or text}"
 
 
@@ -120,9 +119,11 @@ def attached_files(records: list[AttachmentRecord]) -> tuple[AttachedFile, ...]:
     return tuple(AttachedFile(a.filename, a.real_type, a.size, a.members) for a in records)
 
 
-def first_mail_content(mail: ParsedMail) -> RequestContent:
-    """What the policy rules read of a request that opens a ticket: this mail alone."""
-    return RequestContent(mail.subject, (own_text(mail),), attached_files(attachment_records(mail)))
+def first_mail_content(mail: ParsedMail, own: str | None = None) -> RequestContent:
+    """What the policy rules read of a request that opens a ticket: this mail alone
+    (``own``: its ``own_text``, if already read)."""
+    text = own_text(mail) if own is None else own
+    return RequestContent(mail.subject, (text,), attached_files(attachment_records(mail)))
 
 
 @dataclass(frozen=True)
@@ -195,11 +196,12 @@ class Preparer:
         ]
         if not wanted:
             return prepared
-        mails = [prepared[n].mail for n in wanted]
+        mails = [mail for n in wanted if (mail := prepared[n].mail) is not None]
         try:
-            evaluated = self.evaluate([question_text(mail) for mail in mails if mail])
+            read = [(mail, own_text(mail)) for mail in mails]  # a letter is read once
+            evaluated = self.evaluate([question_text(m, own) for m, own in read])
             findings = [
-                tuple(check_request(first_mail_content(m), self.policy)) for m in mails if m
+                tuple(check_request(first_mail_content(m, own), self.policy)) for m, own in read
             ]
         except Exception:  # intake repeats the work and quarantines the mail that fails
             log.debug("evaluation ahead failed; intake will repeat it", exc_info=True)

@@ -320,11 +320,17 @@ class Crawler:
         if final != normalise_url(probe) and not _NOT_FOUND_PATH.search(urlsplit(final).path):
             return ""  # sent on to a real page, the home page say: nothing to learn
         html = decode_html(response.content, _charset_of(response.headers.get("Content-Type", "")))
-        if self.renderer is not None and drawn_by_scripts(html):
-            drawn = self.renderer.render(final)
-            if drawn is not None:
-                html = decode_html(drawn, "utf-8")
+        drawn = self._drawn(final, html)
+        if drawn is not None:
+            html = decode_html(drawn, "utf-8")
         return _text_key(BeautifulSoup(html, "lxml"), final)
+
+    def _drawn(self, url: str, html: str) -> bytes | None:
+        """The DOM a browser drew (UTF-8) for a page drawn by scripts; None for a page
+        that has its text, or when there is no browser to draw it."""
+        if self.renderer is None or not drawn_by_scripts(html):
+            return None
+        return self.renderer.render(url)
 
     def _robots(self, start: str) -> tuple[urllib.robotparser.RobotFileParser, list[str], float]:
         """The rules, the sitemaps and the Crawl-delay of the site's robots.txt."""
@@ -402,7 +408,7 @@ class Crawler:
         failing = response is None or response.status_code in _RETRY_STATUSES
         with self._failing_lock:
             self._failing = self._failing + 1 if failing else 0
-        if response is None or response.status_code in _RETRY_STATUSES:
+        if response is None or failing:
             reason = (
                 "no response after retries (timeout or connection error)"
                 if response is None
@@ -429,11 +435,9 @@ class Crawler:
             return _Fetch(url, final_url, "skipped", f"content type {content_type or 'unknown'}")
         body, charset, rendered = response.content, _charset_of(declared), False
         html = decode_html(body, charset) if content_type not in FILE_TYPES else ""
-        if self.renderer is not None and html and drawn_by_scripts(html):
-            drawn = self.renderer.render(final_url)
-            if drawn is not None:
-                body, charset, rendered = drawn, "utf-8", True  # the DOM, as UTF-8
-                html = decode_html(body, charset)
+        drawn = self._drawn(final_url, html) if html else None
+        if drawn is not None:  # the DOM, as UTF-8
+            body, charset, rendered, html = drawn, "utf-8", True, decode_html(drawn, "utf-8")
         sha = hashlib.sha256(body).hexdigest()
         page = CrawledPage(
             url=final_url,

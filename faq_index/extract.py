@@ -306,9 +306,7 @@ def _densest_block(body: Tag) -> Tag | None:
     """For a page no content selector fits (a CMS template of divs: 1C-Bitrix, DokuWiki,
     a hand-made site): the smallest element holding most of the page's paragraph text,
     widened to take in the <h1> just before it. None when the page has little prose."""
-    weight: dict[int, int] = {}
-    nodes: dict[int, Tag] = {}
-    depth: dict[int, int] = {}
+    held: dict[int, tuple[Tag, int, int]] = {}  # id -> (element, depth, paragraph text)
     total = 0
     for paragraph in body.find_all(["p", "pre"]):
         if paragraph.find_parent(_OUTSIDE_CONTENT) is not None:
@@ -316,17 +314,14 @@ def _densest_block(body: Tag) -> Tag | None:
         size = len(paragraph.get_text(strip=True))
         total += size
         parents = [parent for parent in paragraph.parents if isinstance(parent, Tag)]
-        for level, parent in enumerate(reversed(parents)):
-            weight[id(parent)] = weight.get(id(parent), 0) + size
-            nodes[id(parent)] = parent
-            depth[id(parent)] = level
+        for depth, parent in enumerate(reversed(parents)):
+            held[id(parent)] = (parent, depth, held.get(id(parent), (parent, depth, 0))[2] + size)
     if total <= 80:  # as for a content selector's match
         return None
-    key = max(
-        (key for key, held in weight.items() if held >= MAIN_TEXT_SHARE * total),
-        key=lambda key: depth[key],
+    block, _depth, _size = max(
+        (entry for entry in held.values() if entry[2] >= MAIN_TEXT_SHARE * total),
+        key=lambda entry: entry[1],
     )
-    block = nodes[key]
     if block.find("h1") is None:
         # <h1 id="pagetitle"> above <div class="news-detail">, both in the work area.
         title = block.find_previous("h1")

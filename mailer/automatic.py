@@ -37,12 +37,8 @@ def _is_daemon(address: str) -> bool:
 def _relayed_for_a_person(mail: ParsedMail, own_address: str) -> bool:
     """A no-reply sender that names a person to answer: a web form or a portal relaying
     what someone wrote (From: noreply@forms..., Reply-To: the person)."""
-    reply_to = mail.reply_to
-    return (
-        reply_to is not None
-        and not _is_daemon(reply_to.email)
-        and reply_to.email != own_address.lower()
-    )
+    answer_to = mail.reply_address(own_address)
+    return answer_to is not mail.sender and not _is_daemon(answer_to.email)
 
 
 def automatic_reasons(mail: ParsedMail, own_domain: str, loop_marker: str) -> list[str]:
