@@ -5,7 +5,7 @@ MRR@10 on the dev questions, word field alone and together with character n-gram
 
     .venv/bin/python benchmarks/morphology.py var/demo/index
 
-Needs pymorphy3 (installed with the dev extra).
+Uses pymorphy3, which the steps rule needs too.
 """
 
 from __future__ import annotations

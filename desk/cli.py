@@ -35,6 +35,8 @@ from mailer.imap_watch import MailWatcher
 from triage import RequestClassifier, TicketStore, TriageError, evaluate, load_requests
 from triage.classify import CATEGORIES, INTENTS
 from triage.errors import StoreError
+from triage.rules import PolicySettingsView, RequestContent, StepsRule
+from triage.rules.agreement import LabelledCase, measure_rule
 
 log = logging.getLogger("triage")
 MAX_RETRY_DELAY = 900.0  # seconds; an unreachable mail server is retried at least this often
@@ -209,6 +211,8 @@ def _cmd_train(config: Config, args: argparse.Namespace) -> int:
 def _cmd_eval(config: Config, args: argparse.Namespace) -> int:
     if args.what == "classify":
         return print_classifier_eval(config, args.json)
+    if args.what == "steps":
+        return print_steps_eval(config, args.json)
     return print_retrieval_eval(config, args.json)
 
 
@@ -280,6 +284,44 @@ def print_retrieval_eval(config: Config, as_json: bool) -> int:
             f"    p in [{row['bin']:.1f}, {row['bin'] + 0.1:.1f}): {int(row['questions']):4d} "
             f"questions, predicted {row['predicted']:.2f}, observed {row['observed']:.2f}"
         )
+    return 0
+
+
+def print_steps_eval(config: Config, as_json: bool) -> int:
+    """The steps rule (P7) against the hand labels of the test split's problem reports."""
+    requests = load_requests(config.classifier.training_set)
+    cases = [
+        LabelledCase(r.id, RequestContent(r.subject, (r.body,)), r.steps)
+        for r in requests
+        if r.split == "test" and r.steps is not None
+    ]
+    policy = PolicySettingsView(config.policy.editions, "", "")
+    result = measure_rule(StepsRule(), cases, policy)
+    figures = {
+        "problem_reports": result.cases,
+        "with_steps": result.true_positive + result.false_negative,
+        "precision": result.precision,
+        "recall": result.recall,
+        "accuracy": result.accuracy,
+        "asked_although_given": list(result.missed),
+        "passed_although_missing": list(result.passed),
+    }
+    if as_json:
+        print(json.dumps(figures, ensure_ascii=False, indent=1))
+        return 0
+    print(
+        f"steps rule (P7), test split: {result.cases} problem reports from "
+        f"{config.classifier.training_set}, {figures['with_steps']} of them with steps"
+    )
+    print(
+        f"  steps found: precision {result.precision:.3f}, recall {result.recall:.3f}, "
+        f"accuracy {result.accuracy:.3f}"
+    )
+    print(
+        f"  asked for steps they gave: {result.false_negative} "
+        f"({', '.join(result.missed) or 'none'})"
+    )
+    print(f"  passed without steps: {result.false_positive} ({', '.join(result.passed) or 'none'})")
     return 0
 
 
@@ -787,8 +829,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fit", help="fit fusion and answer confidence on the dev questions")
     p.set_defaults(func=_cmd_fit)
 
-    p = sub.add_parser("eval", help="measure the classifier (or the retrieval) on the test split")
-    p.add_argument("what", choices=["classify", "retrieval"], help="what to evaluate")
+    p = sub.add_parser(
+        "eval", help="measure the classifier, the retrieval or the steps rule on the test split"
+    )
+    p.add_argument("what", choices=["classify", "retrieval", "steps"], help="what to evaluate")
     p.add_argument("--json", action="store_true", help="the figures as one JSON object")
     p.set_defaults(func=_cmd_eval)
 

@@ -1,16 +1,23 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from desk.cli import main
+from desk.config import load_config
+from triage import load_requests
 from triage.rules import (
     AttachedFile,
     PolicySettingsView,
     RequestContent,
+    StepsRule,
     check_request,
     find_edition,
     find_inns,
     find_versions,
 )
+from triage.rules.agreement import LabelledCase, measure_rule
 
 POLICY = PolicySettingsView(("Базовая", "ПРОФ", "КОРП"), "3.4.2", "3.2.0")
 COMPLETE = (
@@ -166,3 +173,70 @@ def test_answer_later_in_the_thread_completes_the_request() -> None:
     after = RequestContent("Ошибка", (first, answer), (PNG,))
     assert not all(f.satisfied for f in check_request(before, POLICY))
     assert all(f.satisfied for f in check_request(after, POLICY))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Нажимаю «Подписать», ввожу код из смс, и приложение закрывается.", True),
+        ("После ввода пароля меня возвращает на страницу входа.", True),
+        ("При загрузке файла сотрудников пишет «Неверный формат».", True),
+        ("Выгрузили расчётные листки из ЗУП, а у сотрудников их нет.", True),
+        ("Нажав кнопку «Отправить», получаю пустой экран.", True),
+        ("Пыталась войти с телефона, пишет «Сессия истекла».", True),
+        ("Зашла в раздел Документы → Входящие, там пусто.", True),
+        ("1. Открыть карточку\n2. Сменить телефон\n3. Сохранить", True),
+        ("When I click Sign, the page reloads and nothing is signed.", True),
+        ("I've sent the document twice, the employee still sees nothing.", True),
+        ("Документы не отображаются у сотрудников.", False),
+        ("ВАШЕ ПРИЛОЖЕНИЕ НЕ РАБОТАЕТ С УТРА, ПИШЕТ «ОШИБКА СЕТИ»!!!", False),
+        ("Почему у сотрудника два расчётных листка за сентябрь?", False),
+        ("не приходит смс", False),
+        ("Сервис недоступен, ошибка 503 у всех сотрудников.", False),
+        ("Мы ничего не меняли, а в разделе «Лицензия» стало 100 мест.", False),
+        ("We need the payslips to show the bonus line.", False),
+    ],
+)
+def test_steps_are_what_was_done_in_any_form_not_a_symptom(text: str, expected: bool) -> None:
+    assert findings(text)["steps"] is expected
+
+
+def test_rule_agreement_counts_each_kind_of_disagreement() -> None:
+    def case(id_: str, text: str, satisfied: bool) -> LabelledCase:
+        return LabelledCase(id_, RequestContent("Ошибка", (text,)), satisfied)
+
+    result = measure_rule(
+        StepsRule(),
+        [
+            case("found", "Нажимаю «Подписать», ввожу код — приложение закрывается.", True),
+            case("missed", "Документы не отображаются у сотрудников.", True),
+            case("passed", "Отправил вам письмо вчера, ответа нет.", False),
+            case("right", "не приходит смс", False),
+        ],
+        POLICY,
+    )
+    assert (result.true_positive, result.false_negative) == (1, 1)
+    assert (result.false_positive, result.true_negative) == (1, 1)
+    assert (result.missed, result.passed) == (("missed",), ("passed",))
+    assert (result.precision, result.recall, result.accuracy) == (0.5, 0.5, 0.5)
+
+
+def test_eval_steps_measures_the_labelled_problem_reports(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    requests = load_requests(load_config(environ={}).classifier.training_set)
+    labelled = [r for r in requests if r.split == "test" and r.steps is not None]
+    assert main(["eval", "steps", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["problem_reports"] == len(labelled) >= 50
+    assert figures["with_steps"] == sum(r.steps is True for r in labelled)
+    assert len(figures["asked_although_given"]) == round(
+        figures["with_steps"] * (1 - figures["recall"])
+    )
+    wrong = set(figures["asked_although_given"]) | set(figures["passed_although_missing"])
+    assert round(figures["accuracy"] * len(labelled)) == len(labelled) - len(wrong)
+
+
+def test_only_problem_reports_carry_a_steps_label() -> None:
+    requests = load_requests(load_config(environ={}).classifier.training_set)
+    assert all((r.steps is not None) == (r.intent == "problem") for r in requests)

@@ -68,6 +68,8 @@ class LabelledRequest:
     category: str
     intent: str
     split: str
+    # Problem reports only: whether the mail tells how the problem comes about (P7).
+    steps: bool | None = None
 
     @property
     def text(self) -> str:
@@ -89,7 +91,8 @@ def load_requests(path: Path) -> list[LabelledRequest]:
             continue
         try:
             data = json.loads(line)
-            rows.append(LabelledRequest(**{k: data[k] for k in LabelledRequest.__annotations__}))
+            fields = {k: data[k] for k in LabelledRequest.__annotations__ if k != "steps"}
+            rows.append(LabelledRequest(**fields, steps=data.get("steps")))
         except (ValueError, KeyError, TypeError) as exc:
             raise TriageError(f"{path}:{number}: not a labelled request: {exc}") from exc
     return rows

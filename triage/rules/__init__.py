@@ -46,6 +46,7 @@ __all__ = [
     "PolicySettingsView",
     "RequestContent",
     "Rule",
+    "StepsRule",
     "check_request",
     "find_edition",
     "find_inns",
