@@ -109,6 +109,7 @@ def attachment_records(mail: ParsedMail) -> list[AttachmentRecord]:
             a.sha256,
             a.inline,
             tuple((m.name, m.real_type) for m in a.members),
+            a.dimensions,
         )
         for a in mail.attachments
     ]
@@ -116,7 +117,10 @@ def attachment_records(mail: ParsedMail) -> list[AttachmentRecord]:
 
 def attached_files(records: list[AttachmentRecord]) -> tuple[AttachedFile, ...]:
     """Attachment records as the policy rules read them."""
-    return tuple(AttachedFile(a.filename, a.real_type, a.size, a.members) for a in records)
+    return tuple(
+        AttachedFile(a.filename, a.real_type, a.size, a.members, a.inline, a.dimensions)
+        for a in records
+    )
 
 
 def first_mail_content(mail: ParsedMail, own: str | None = None) -> RequestContent:

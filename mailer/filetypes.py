@@ -77,3 +77,44 @@ def _looks_like_bmp(content: bytes) -> bool:
         return False
     header_size = int.from_bytes(content[14:18], "little")
     return header_size in (12, 40, 52, 56, 64, 108, 124)
+
+
+def image_size(content: bytes, real_type: str) -> tuple[int, int] | None:
+    """Width and height in pixels of a PNG, GIF or JPEG, read from its header; None
+    for other types and for headers that cannot be read."""
+    try:
+        if real_type == "image/png" and content[12:16] == b"IHDR":
+            return int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")
+        if real_type == "image/gif" and len(content) >= 10:
+            return int.from_bytes(content[6:8], "little"), int.from_bytes(content[8:10], "little")
+        if real_type == "image/jpeg":
+            return _jpeg_size(content)
+    except IndexError:
+        return None
+    return None
+
+
+# Start-of-frame markers (baseline, progressive, lossless...); not DHT, JPG, DAC.
+_JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+
+
+def _jpeg_size(content: bytes) -> tuple[int, int] | None:
+    """The frame header's size: segments are walked from the start of the file (EXIF
+    thumbnails sit inside APP1, whose length is skipped whole)."""
+    position = 2
+    while position + 9 < len(content):
+        if content[position] != 0xFF:
+            return None
+        marker = content[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker in (0x01, *range(0xD0, 0xD8)):  # markers without a length
+            position += 2
+            continue
+        if marker in _JPEG_FRAMES:
+            height = int.from_bytes(content[position + 5 : position + 7], "big")
+            width = int.from_bytes(content[position + 7 : position + 9], "big")
+            return width, height
+        position += 2 + int.from_bytes(content[position + 2 : position + 4], "big")
+    return None

@@ -29,6 +29,7 @@ class Attachment:
     inline: bool = False
     members: tuple[ArchiveMember, ...] = ()
     archive_problem: str = ""
+    dimensions: tuple[int, int] | None = None  # width, height of a PNG, GIF or JPEG
 
 
 @dataclass(frozen=True)

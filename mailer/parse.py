@@ -21,7 +21,7 @@ from email.message import EmailMessage, Message
 from mailer.archives import list_archive
 from mailer.charsets import decode_text
 from mailer.errors import MailParseError
-from mailer.filetypes import extension_for, sniff_type
+from mailer.filetypes import extension_for, image_size, sniff_type
 from mailer.html_text import html_to_text
 from mailer.message import Address, Attachment, ParsedMail
 
@@ -266,6 +266,7 @@ def _attachments(msg: EmailMessage, body_parts: set[int]) -> list[Attachment]:
                 inline=(part.get_content_disposition() or "inline") == "inline",
                 members=listing.members if listing else (),
                 archive_problem=listing.problem if listing else "",
+                dimensions=image_size(payload, real),
             )
         )
     return found

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
+import struct
+import zlib
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
+from desk.prepare import first_mail_content
 from mailer import MailParseError, parse_mail
+from mailer.filetypes import image_size
 from tests.conftest import SAMPLE_MAIL_DIR, TEST_DATA
+from triage.rules import PolicySettingsView, check_request
 
 CASES = sorted((TEST_DATA / "mail").glob("*.eml"))
+POLICY = PolicySettingsView(("Базовая", "ПРОФ", "КОРП"), "3.4.2", "3.2.0")
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
@@ -181,3 +188,86 @@ def test_encrypted_mail_is_told_from_signed_mail(kind: str, encrypted: str) -> N
     assert mail.encrypted == encrypted
     if kind == "signed":
         assert mail.text == _SIGNED_TEXT
+
+
+def png(width: int, height: int) -> bytes:
+    """A real (decodable) black PNG of the given size."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    rows = b"".join(b"\x00" + b"\x00" * width * 3 for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )  # fmt: skip
+
+
+def test_image_sizes_are_read_from_headers() -> None:
+    assert image_size(png(620, 330), "image/png") == (620, 330)
+    gif = b"GIF89a" + struct.pack("<HH", 88, 31) + b"\xf7\x00\x00" + b"\x00" * 20
+    assert image_size(gif, "image/gif") == (88, 31)
+    assert image_size(b"\x89PNG\r\n", "image/png") is None  # cut short
+    assert image_size(b"II*\x00" + b"\x00" * 40, "image/tiff") is None  # not read
+
+
+def test_jpeg_size_is_the_frame_not_an_exif_thumbnail() -> None:
+    thumbnail = b"\xff\xd8\xff\xc0\x00\x11\x08\x00\x78\x00\xa0" + b"\x00" * 10  # 160x120
+    app1 = b"Exif\x00\x00" + thumbnail
+    frame = b"\xff\xc2\x00\x11\x08" + struct.pack(">HH", 2340, 1080) + b"\x03" + b"\x00" * 9
+    jpeg = b"\xff\xd8\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + frame + b"\xff\xd9"
+    assert image_size(jpeg, "image/jpeg") == (1080, 2340)
+    sample = parse_mail((SAMPLE_MAIL_DIR / "14-mobile-login-auth-017.eml").read_bytes())
+    assert [a.dimensions for a in sample.attachments] == [(360, 760)]
+
+
+def outlook_mail(text: str, images: list[tuple[str, bytes, bool]]) -> bytes:
+    """An Outlook-style HTML mail; each image (name, PNG, in the body?) is a related
+    part shown in the body, or attached."""
+    message = EmailMessage()
+    message["From"] = "Ирина Лебедева <i.lebedeva@stroyinvest.ru>"
+    message["To"] = "support@empldocs.ru"
+    message["Subject"] = "Не открывается документ"
+    message["Message-ID"] = "<logo-test@stroyinvest.ru>"
+    message.set_content(text)
+    cids = "".join(f'<img src="cid:{name}">' for name, _, inline in images if inline)
+    message.add_alternative(f"<html><body><p>{text}</p>{cids}</body></html>", subtype="html")
+    html = message.get_payload()[1]
+    for name, data, inline in images:
+        if inline:
+            html.add_related(
+                data, "image", "png", cid=f"<{name}>", filename=name, disposition="inline"
+            )
+        else:
+            message.add_attachment(data, "image", "png", filename=name)
+    return message.as_bytes()
+
+
+def test_a_signature_logo_is_no_screenshot_but_a_pasted_screenshot_is() -> None:
+    text = (
+        "Открываю документ в разделе Входящие, появляется ошибка «Документ недоступен». "
+        "ИНН 7731386419, версия 3.4.2, редакция ПРОФ.\n\nС уважением, Ирина Лебедева"
+    )
+    logo = ("image001.png", png(160, 48), True)
+    only_logo = first_mail_content(parse_mail(outlook_mail(text, [logo])))
+    findings = {f.code: f for f in check_request(only_logo, POLICY)}
+    assert findings["screenshots"].satisfied is False
+    assert "image001.png (160x48)" in findings["screenshots"].detail
+
+    pasted = ("image002.png", png(640, 400), True)
+    with_screenshot = first_mail_content(parse_mail(outlook_mail(text, [pasted, logo])))
+    assert {f.code: f.satisfied for f in check_request(with_screenshot, POLICY)}["screenshots"]
+
+    small_file = ("ошибка.png", png(160, 48), False)  # attached on purpose: it counts
+    attached = first_mail_content(parse_mail(outlook_mail(text, [small_file])))
+    assert {f.code: f.satisfied for f in check_request(attached, POLICY)}["screenshots"]
+
+
+def test_a_promised_screenshot_is_missing_when_only_a_logo_came() -> None:
+    text = "При подписании ошибка, скриншот во вложении.\n\nС уважением, Ирина"
+    content = first_mail_content(parse_mail(outlook_mail(text, [("logo.png", png(96, 96), True)])))
+    codes = {f.code: f.satisfied for f in check_request(content, POLICY)}
+    assert codes["promised_attachment_missing"] is False

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from triage import StoreError, TicketNotFoundError, TicketStore
-from triage.store import STATUS_NEW, STATUS_OPEN
+from triage.store import STATUS_NEW, STATUS_OPEN, AttachmentRecord, NewMessage
 
 
 @pytest.fixture
@@ -124,3 +124,14 @@ def test_a_write_batch_that_fails_leaves_nothing(store: TicketStore) -> None:
         store.create_ticket("Первый", "a@example.ru", "")
         store.set_classification(10**6, "other", "other", "test")  # no such ticket
     assert store.list_tickets() == []
+
+
+def test_attachments_keep_their_pixel_size(store: TicketStore) -> None:
+    logo = AttachmentRecord("logo.png", "image/png", "image/png", 900, "ab", True, (), (160, 48))
+    log = AttachmentRecord("log.txt", "text/plain", "text/plain", 12, "cd", False)
+    with store.transaction():
+        ticket = store.create_ticket("Ошибка", "a@example.ru", "")
+        message = NewMessage("<m1@t>", None, (), "a@example.ru", "", "Ошибка", "текст",
+                             None, None, "k", "0")  # fmt: skip
+        store.add_message(ticket.id, message, [logo, log])
+    assert store.ticket_attachments(ticket.id) == [logo, log]

@@ -321,6 +321,13 @@ def _login_failures(db: Database) -> None:
     )
 
 
+@migrations(name="0016_image_dimensions")
+def _image_dimensions(db: Database) -> None:
+    """Pixel size of attached images: a signature's logo is no screenshot."""
+    db.execute("ALTER TABLE attachments ADD COLUMN width INTEGER")
+    db.execute("ALTER TABLE attachments ADD COLUMN height INTEGER")
+
+
 def _run(db: Database, script: str) -> None:
     """Statement by statement: executescript() would commit the migration's transaction.
 

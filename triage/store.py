@@ -92,6 +92,7 @@ class AttachmentRecord:
     sha256: str
     inline: bool
     members: tuple[tuple[str, str], ...] = ()
+    dimensions: tuple[int, int] | None = None  # width, height of an image, when read
 
 
 @dataclass(frozen=True)
@@ -557,6 +558,8 @@ class TicketStore:
                     "sha256": attachment.sha256,
                     "inline": int(attachment.inline),
                     "members": json.dumps([list(m) for m in attachment.members]),
+                    "width": attachment.dimensions[0] if attachment.dimensions else None,
+                    "height": attachment.dimensions[1] if attachment.dimensions else None,
                 },
             )
         self.record_event(
@@ -586,6 +589,7 @@ class TicketStore:
                 row["sha256"],
                 bool(row["inline"]),
                 tuple((str(name), str(kind)) for name, kind in json.loads(row["members"])),
+                (row["width"], row["height"]) if row["width"] is not None else None,
             )
             for row in rows
         ]

@@ -12,6 +12,8 @@ class AttachedFile:
     real_type: str
     size: int
     members: tuple[tuple[str, str], ...] = ()  # (name, real type) inside an archive
+    inline: bool = False  # shown in the mail's body (a pasted screenshot, a signature's logo)
+    dimensions: tuple[int, int] | None = None  # width, height in pixels, when known
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,24 @@ _PROMISE = re.compile(
 )
 
 
+# An image shown in the mail's body that is smaller than this in either direction is a
+# signature's logo, a social-network icon or a tracking pixel, not a screenshot: the
+# smallest window of an error a customer crops is wider and taller (sample 18's crop
+# of a 1C log line is 320x120). Only images in the body: a file attached on purpose
+# counts whatever its size.
+MIN_SCREENSHOT = (200, 100)
+
+
+def decoration(attachment: AttachedFile) -> bool:
+    """Whether an image is too small to show anything: a logo or an icon in the body."""
+    if not attachment.inline or attachment.dimensions is None:
+        return False
+    width, height = attachment.dimensions
+    return width < MIN_SCREENSHOT[0] or height < MIN_SCREENSHOT[1]
+
+
 def _screenshots(attachments: tuple[AttachedFile, ...]) -> list[str]:
-    found = [a.filename for a in attachments if a.real_type in ALLOWED]
+    found = [a.filename for a in attachments if a.real_type in ALLOWED and not decoration(a)]
     for archive in attachments:
         if archive.real_type in ARCHIVES:
             found += [
@@ -52,7 +68,7 @@ class ScreenshotRule:
         if shots:
             findings.append(Finding(self.name, True, f"{len(shots)} screenshot(s)", data={}))
             return findings
-        if not request.attachments and _PROMISE.search(request.text):
+        if all(decoration(a) for a in request.attachments) and _PROMISE.search(request.text):
             findings.append(
                 Finding(
                     "promised_attachment_missing",
@@ -63,11 +79,17 @@ class ScreenshotRule:
                 )
             )
         if not bare_bmp:
+            logos = [
+                f"{a.filename} ({a.dimensions[0]}x{a.dimensions[1]})"
+                for a in request.attachments
+                if decoration(a) and a.dimensions
+            ]
             findings.append(
                 Finding(
                     self.name,
                     False,
-                    "no screenshot attached",
+                    "no screenshot attached"
+                    + (f"; too small for one, in the body: {', '.join(logos)}" if logos else ""),
                     "скриншоты ошибки в формате JPG, GIF, PNG или TIFF",
                 )
             )
