@@ -19,6 +19,12 @@ _SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "application/x-ole-storage"),
     (b"\x78\x9f\x3e\x22", 0, "application/ms-tnef"),
     (b"WEBP", 8, "image/webp"),
+    # iPhone photos (HEIF with HEVC) and AVIF: an ISO media file's brand.
+    (b"ftypheic", 4, "image/heic"),
+    (b"ftypheix", 4, "image/heic"),
+    (b"ftyphevc", 4, "image/heic"),
+    (b"ftypmif1", 4, "image/heif"),
+    (b"ftypavif", 4, "image/avif"),
     (b"MZ", 0, "application/x-msdownload"),
 )
 
@@ -47,6 +53,10 @@ _EXTENSIONS = {
     "image/gif": ("gif",),
     "image/tiff": ("tif", "tiff"),
     "image/bmp": ("bmp",),
+    "image/webp": ("webp",),
+    "image/heic": ("heic",),
+    "image/heif": ("heif",),
+    "image/avif": ("avif",),
     "application/zip": ("zip",),
     "application/pdf": ("pdf",),
     "application/vnd.rar": ("rar",),

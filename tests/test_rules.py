@@ -6,6 +6,7 @@ import pytest
 
 from desk.cli import main
 from desk.config import load_config
+from mailer.filetypes import sniff_type
 from triage import load_requests
 from triage.rules import (
     AttachedFile,
@@ -240,3 +241,17 @@ def test_eval_steps_measures_the_labelled_problem_reports(
 def test_only_problem_reports_carry_a_steps_label() -> None:
     requests = load_requests(load_config(environ={}).classifier.training_set)
     assert all((r.steps is not None) == (r.intent == "problem") for r in requests)
+
+
+def test_an_iphone_photo_in_heic_is_asked_for_in_an_accepted_format() -> None:
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+    kind = sniff_type(heic, "application/octet-stream")
+    photo = AttachedFile("IMG_2041.HEIC", kind, len(heic))
+    request = RequestContent("Ошибка", (COMPLETE,), (photo,))
+    findings = {f.code: f for f in check_request(request, POLICY)}
+    assert kind == "image/heic"
+    assert findings["image_format_not_accepted"].satisfied is False
+    assert "IMG_2041.HEIC (HEIC)" in findings["image_format_not_accepted"].request_ru
+    assert "screenshots" not in findings, "one request about the photo, not a second"
+    with_png = RequestContent("Ошибка", (COMPLETE,), (photo, PNG))
+    assert {f.code for f in check_request(with_png, POLICY) if not f.satisfied} == set()

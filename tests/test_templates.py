@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -60,3 +61,23 @@ def test_an_english_request_is_acknowledged_in_english(tmp_path: Path) -> None:
     assert str(sent["Subject"]).startswith("[WA-000001] Request registered")
     body = sent.get_body(preferencelist=("plain",))
     assert body is not None and "Please keep [WA-000001]" in body.get_content()
+
+
+def finding_codes() -> set[str]:
+    """Every code a policy rule can ask the customer about: rule names and the codes of
+    their extra findings, read from the rules' source."""
+    codes: set[str] = set()
+    for path in (Path(__file__).parent.parent / "triage" / "rules").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        codes |= set(re.findall(r'^\s+name = "(\w+)"', source, re.MULTILINE))
+        codes |= set(re.findall(r'Finding\(\s*"(\w+)",\s*False', source))
+    return codes
+
+
+def test_the_english_clarification_words_every_request_a_rule_can_make() -> None:
+    codes = sorted(finding_codes() - {"version_outdated"})  # a notice, worded on its own
+    assert {"steps", "bmp_not_packed", "image_format_not_accepted"} <= set(codes)
+    context = {**SAMPLE_CONTEXT, "missing_codes": codes}
+    text = TemplateRenderer().render("clarification", context, "en").text
+    for number, code in enumerate(codes, 1):
+        assert f"{number}. {code[:1].upper()}{code[1:]}." not in text, f"{code} has no wording"

@@ -64,7 +64,24 @@ class ScreenshotRule:
                     {"files": bare_bmp},
                 )
             )
+        other = [
+            f"{a.filename} ({a.real_type.removeprefix('image/').upper()})"
+            for a in request.attachments
+            if a.real_type.startswith("image/") and a.real_type not in (*ALLOWED, "image/bmp")
+        ]
         shots = _screenshots(request.attachments)
+        if other and not shots:
+            findings.append(
+                Finding(
+                    "image_format_not_accepted",
+                    False,
+                    f"images in a format the policy does not list: {', '.join(other)}",
+                    f"скриншоты в формате JPG, GIF, PNG или TIFF: {', '.join(other)} — в "
+                    "формате, который мы не принимаем (снимок экрана iPhone сохраняет в PNG; "
+                    "фото в JPG — «Настройки → Камера → Форматы → Наиболее совместимые»)",
+                    {"files": other},
+                )
+            )
         if shots:
             findings.append(Finding(self.name, True, f"{len(shots)} screenshot(s)", data={}))
             return findings
@@ -78,7 +95,7 @@ class ScreenshotRule:
                     "приложите его, пожалуйста, ещё раз",
                 )
             )
-        if not bare_bmp:
+        if not bare_bmp and not other:
             logos = [
                 f"{a.filename} ({a.dimensions[0]}x{a.dimensions[1]})"
                 for a in request.attachments
