@@ -24,6 +24,7 @@ from desk.prepare import (
     Preparer,
     attached_files,
     attachment_records,
+    customer_text,
     first_mail_content,
     own_text,
     question_text,
@@ -38,7 +39,6 @@ from mailer import (
     parse_mail,
     reply_language,
     spam_verdict,
-    split_reply,
     ticket_tag_from_message_id,
 )
 from mailer.dsn import Bounce, parse_dsn
@@ -370,7 +370,7 @@ class IntakeService:
         own: str | None = None  # what the customer wrote, once read (an attached letter)
         if ticket is None and not automatic:
             if evaluated is None:
-                own = own_text(mail)
+                own = own_text(mail, self.desk.support_address)
                 evaluated = self.preparer.evaluate([question_text(mail, own)])[0]
             lookup = evaluated.lookup or lookup
             prediction = evaluated.prediction
@@ -400,9 +400,15 @@ class IntakeService:
     ) -> RequestContent:
         """The customer's side of the thread, this mail included, for the policy rules."""
         if ticket is None:
-            return first_mail_content(mail, own)
-        texts = [split_reply(m["body_text"]).new_text for m in self.store.messages(ticket.id)]
-        texts.append(own_text(mail) if own is None else own)
+            return first_mail_content(
+                mail, own_text(mail, self.desk.support_address) if own is None else own
+            )
+        address = self.desk.support_address
+        texts = [
+            customer_text(m["body_text"], m["subject"], address)
+            for m in self.store.messages(ticket.id)
+        ]
+        texts.append(own_text(mail, address) if own is None else own)
         records = self.store.ticket_attachments(ticket.id) + attachment_records(mail)
         return RequestContent(ticket.subject, (*texts,), attached_files(records))
 

@@ -22,6 +22,7 @@ from faq_index import DocsAnswerer, Lookup
 from faq_index.docx import docx_text
 from faq_index.pdf import pdf_text
 from mailer import MailParseError, ParsedMail, automatic_reasons, parse_mail, spam_verdict
+from mailer.quotes import forwarded_message, split_reply
 from triage import AttachmentRecord, DeskSettings, RequestClassifier, find_ticket_number
 from triage.classify import Prediction
 from triage.rules import AttachedFile, Finding, PolicySettingsView, RequestContent, check_request
@@ -32,23 +33,38 @@ log = logging.getLogger(__name__)
 MIN_OWN_WORDS = 12  # as the description rule: a mail of fewer words may say "see the file"
 MAX_LETTER_BYTES = 5 * 1024 * 1024
 MAX_LETTER_CHARS = 20_000
+
+
+def _attached_mail_text(content: bytes) -> str:
+    """A mail forwarded as an attachment (Outlook's and Thunderbird's "forward as
+    attachment"): what its writer wrote."""
+    try:
+        return parse_mail(content).new_text
+    except MailParseError:
+        return ""
+
+
 _LETTER_READERS: dict[str, Callable[[bytes], str]] = {
     ".docx": docx_text,
     ".pdf": pdf_text,
+    ".eml": _attached_mail_text,
 }
 
 
-def attached_letter(mail: ParsedMail) -> str:
-    """The text of a file that carries the request when the mail itself says next to
-    nothing ("Добрый день! Обращение во вложении."): a letter in Word or PDF (with a text
-    layer; a scan has none). Not a text file: that is a log, whose many words describe
-    nothing. "" when the mail has words of its own or no such file."""
-    if len(mail.new_text.split()) >= MIN_OWN_WORDS:
+def attached_letter(mail: ParsedMail, own: str | None = None) -> str:
+    """The text of a file that carries the request when the mail itself (``own``: what
+    the customer wrote, if already read) says next to nothing ("Добрый день! Обращение
+    во вложении."): a letter in Word or PDF (with a text layer; a scan has none), or a
+    mail forwarded as an attachment. Not a text file: that is a log, whose many words
+    describe nothing. "" when the mail has words of its own or no such file."""
+    if len((mail.new_text if own is None else own).split()) >= MIN_OWN_WORDS:
         return ""
     for attachment in mail.attachments:
         suffix = Path(attachment.filename.lower()).suffix
         read = _LETTER_READERS.get(suffix)
-        if read is None or attachment.inline or attachment.size > MAX_LETTER_BYTES:
+        if read is None or attachment.size > MAX_LETTER_BYTES:
+            continue
+        if attachment.inline and suffix != ".eml":  # a forwarded mail often has no disposition
             continue
         text = read(attachment.content)
         if len(text.split()) >= MIN_OWN_WORDS:
@@ -56,11 +72,21 @@ def attached_letter(mail: ParsedMail) -> str:
     return ""
 
 
-def own_text(mail: ParsedMail) -> str:
-    """What the customer wrote now (no quoted thread, no signature), and the letter they
-    attached instead, if that is where the request is."""
-    letter = attached_letter(mail)
-    return f"{mail.new_text}\n\n{letter}" if letter else mail.new_text
+def own_text(mail: ParsedMail, not_from: str = "") -> str:
+    """What the customer wrote now (no quoted thread, no signature), the message they
+    forward (unless it is ours: ``not_from``, the support address), and the letter
+    they attached instead, if that is where the request is."""
+    text = customer_text(mail.text, mail.subject, not_from) or mail.text
+    letter = attached_letter(mail, text)
+    return f"{text}\n\n{letter}" if letter else text
+
+
+def customer_text(body: str, subject: str = "", not_from: str = "") -> str:
+    """A mail's own words and those of the message it forwards (``forwarded_message``);
+    "" when everything in it is quoted."""
+    new = split_reply(body).new_text
+    forwarded = forwarded_message(body, subject, not_from) if new else ""
+    return f"{new}\n\n{forwarded}" if forwarded else new
 
 
 _FORM_FIELD = re.compile(r"^\s*([^\W\d][\w .()/-]{0,40}?)\s*:\s*(.*)$")
@@ -202,7 +228,8 @@ class Preparer:
             return prepared
         mails = [mail for n in wanted if (mail := prepared[n].mail) is not None]
         try:
-            read = [(mail, own_text(mail)) for mail in mails]  # a letter is read once
+            # a letter is read once
+            read = [(mail, own_text(mail, self.desk.support_address)) for mail in mails]
             evaluated = self.evaluate([question_text(m, own) for m, own in read])
             findings = [
                 tuple(check_request(first_mail_content(m, own), self.policy)) for m, own in read

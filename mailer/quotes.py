@@ -21,6 +21,7 @@ _QUOTE_HEADER = re.compile(
                  forwarded\s+message|переслан\w*\s+сообщени\w*)\s*-{2,}
       | (?:от|from)\s*:\s*.+@.+
       | (?:от|from)\s*:\s*[^\n]{2,80}$
+      | begin\s+forwarded\s+message:\s*$ | начало\s+переадресованного\s+сообщения:\s*$
       | on\s.{5,120}\swrote:\s*$
       | .{0,120}\s(?:написал|написала|написал\(а\)|пишет|wrote)\s*:\s*$
       | (?:понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|
@@ -29,6 +30,23 @@ _QUOTE_HEADER = re.compile(
       | \d{1,2}[./]\d{1,2}[./]\d{2,4},?\s+\d{1,2}:\d{2}.{0,120}[:>]\s*$
     )""",
     re.IGNORECASE | re.VERBOSE,
+)
+# A forward's own marker line (Gmail, Yandex, Mail.ru, Thunderbird, Apple Mail).
+_FORWARD_MARKER = re.compile(
+    r"^\s*(?:-{2,}\s*(?:пересылаемое|пересланное|переадресованное|forwarded)\s+"
+    r"(?:сообщение|message)\s*-{2,}|begin\s+forwarded\s+message:|"
+    r"начало\s+переадресованного\s+сообщения:)\s*$",
+    re.IGNORECASE,
+)
+# Outlook forwards under its reply header ("От: … Отправлено: …"); its subject says which.
+_FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|пересл\w*|перес)\s*:", re.IGNORECASE)
+_FORWARD_END = re.compile(r"^\s*-{2,}\s*(?:конец|end\s+of)\b", re.IGNORECASE)
+_SENDER_FIELD = re.compile(r"^\s*(?:от|от кого|from)\s*:", re.IGNORECASE)
+# The header lines of the forwarded mail, from its sender to its subject.
+_HEADER_FIELD = re.compile(
+    r"^\s*(?:от|от кого|from|отправлено|sent|дата|date|кому|to|копия|cc|тема|subject|"
+    r"reply-to)\s*:",
+    re.IGNORECASE,
 )
 _DATED_START = re.compile(r"^\s*(?:on\s|\w+\.?,\s+\d|\d{1,2}[./\s])", re.IGNORECASE)
 _SIGNATURE = re.compile(
@@ -115,3 +133,35 @@ def _rest_is_quoted(lines: list[str]) -> bool:
     body = [line for line in lines if line.strip()]
     quoted = sum(1 for line in body if line.lstrip().startswith(">"))
     return quoted >= max(1, int(len(body) * 0.6))
+
+
+def forwarded_message(text: str, subject: str = "", not_from: str = "") -> str:
+    """The words of a message that ``text`` forwards (below its marker and header lines,
+    without its own quoted thread and signature); "" when the mail forwards nothing, or
+    forwards a mail whose sender is ``not_from`` (our own mail, sent back to us).
+
+    An HR officer forwarding an employee's complaint writes two lines; the complaint is
+    the request."""
+    quoted = split_reply(text).quoted.splitlines()
+    if not quoted:
+        return ""
+    marked = bool(_FORWARD_MARKER.match(quoted[0]))
+    if not marked and not (_FORWARD_SUBJECT.match(subject) and _QUOTE_HEADER.match(quoted[0])):
+        return ""
+    position = 1 if marked or not _HEADER_FIELD.match(quoted[0]) else 0
+    header: list[str] = []
+    while position < len(quoted) and (
+        not quoted[position].strip()
+        or _HEADER_FIELD.match(quoted[position])
+        or (header and quoted[position][:1] in (" ", "\t"))  # a folded header line
+        or (not header and _QUOTE_HEADER.match(quoted[position]))  # "24.11.2026, … <a@b>:"
+    ):
+        header.append(quoted[position])
+        position += 1
+    end = next(
+        (n for n in range(position, len(quoted)) if _FORWARD_END.match(quoted[n])), len(quoted)
+    )
+    senders = [line.lower() for line in header if _SENDER_FIELD.match(line)]
+    if not_from and any(not_from.lower() in line for line in senders):
+        return ""
+    return split_reply("\n".join(quoted[position:end])).new_text

@@ -15,7 +15,7 @@ import pytest
 from desk import services
 from desk.config import Config, load_config
 from desk.intake import IntakeService
-from desk.prepare import attached_letter, form_message, question_text
+from desk.prepare import attached_letter, customer_text, form_message, question_text
 from desk.services import with_work_dir
 from faq_index.pdf import pdf_text
 from mailer import TemplateRenderer, parse_mail
@@ -45,6 +45,15 @@ def request_message(
 
 def request() -> bytes:
     return request_message().as_bytes()
+
+
+def first_findings(store: TicketStore, intake: IntakeService, msg: EmailMessage) -> dict[str, bool]:
+    """Process a new request; what its ticket's first decision found, by policy item."""
+    result = intake.process(msg.as_bytes(), "k1")
+    ticket = store.find_ticket_number(str(result.ticket_number))
+    assert ticket is not None
+    [decision] = store.decisions(ticket.id)
+    return {f["code"]: f["satisfied"] for f in json.loads(decision["findings"])}
 
 
 def test_a_failure_after_parsing_quarantines_the_mail_and_commits_nothing_else(
@@ -209,11 +218,7 @@ def test_a_request_sent_as_an_attached_word_letter_is_read_from_the_letter(
     docx = "vnd.openxmlformats-officedocument.wordprocessingml.document"
     msg.add_attachment(letter.getvalue(), "application", docx, filename="Обращение.docx")
     msg.add_attachment(PNG, "image", "png", filename="screen.png")
-    result = intake.process(msg.as_bytes(), "k1")
-    ticket = store.find_ticket_number(str(result.ticket_number))
-    assert ticket is not None
-    [decision] = store.decisions(ticket.id)
-    findings = {f["code"]: f["satisfied"] for f in json.loads(decision["findings"])}
+    findings = first_findings(store, intake, msg)
     assert findings == dict.fromkeys(findings, True), findings
     assert set(findings) >= {"description", "steps", "inn", "version", "edition", "screenshots"}
 
@@ -239,3 +244,70 @@ def test_the_message_field_of_a_web_form_is_the_question() -> None:
     report = "Версия: 3.4.2\nРедакция: ПРОФ\nОписание: не уходит SMS\nШаги: вход по номеру"
     assert form_message(report) == "", "a report in labelled lines is no form: read whole"
     assert form_message("Имя: Иван\nТелефон: +7 900 000-00-00\nГород: Вологда") == ""
+
+
+FORWARDED_COMPLAINT = (
+    "Здравствуйте! Нажимаю «Подписать» в приложении, ввожу код из смс, и пишет «Код "
+    "неверный». Код ввожу тот, что пришёл, телефон Samsung A52.\n\nС уважением, Анна Петрова"
+)
+
+
+@pytest.mark.parametrize(
+    ("subject", "quote"),
+    [
+        (  # Yandex, Mail.ru, Thunderbird, Gmail: a marker line
+            "Fwd: не могу подписать",
+            "-------- Пересылаемое сообщение --------\n"
+            '24.11.2026, 10:15, "Анна Петрова" <a.petrova@zavod.ru>:\n\n',
+        ),
+        (  # Mail.ru: header fields of its own
+            "Fwd: не могу подписать",
+            "-------- Пересылаемое сообщение --------\nОт кого: Анна <a.petrova@zavod.ru>\n"
+            "Кому: hr@zavod.ru\nДата: Понедельник, 24 ноября 2026, 10:15 +03:00\n\n",
+        ),
+        (  # Outlook: its reply header, under a subject that says "FW:"
+            "FW: не могу подписать",
+            "________________________________\nОт: Петрова Анна\n"
+            "Отправлено: 24 ноября 2026 г. 10:15\nКому: Кадры\nТема: не могу подписать\n\n",
+        ),
+        (  # Apple Mail
+            "Fwd: не могу подписать",
+            "Begin forwarded message:\n\nFrom: Анна Петрова <a.petrova@zavod.ru>\n"
+            "Subject: не могу подписать\nDate: 24 November 2026 at 10:15:00 GMT+3\n\n",
+        ),
+    ],
+)
+def test_a_forwarded_complaint_is_the_request(
+    bare_desk: tuple[TicketStore, IntakeService], subject: str, quote: str
+) -> None:
+    store, intake = bare_desk
+    text = (
+        "Коллеги, пересылаю обращение сотрудницы. ИНН 7707083893, версия 3.4.2, ПРОФ.\n\n"
+        f"{quote}{FORWARDED_COMPLAINT}\n-------- Конец пересылаемого сообщения --------\n"
+    )
+    msg = request_message(text, subject, "<fwd@zavod.ru>")
+    msg.add_attachment(PNG, "image", "png", filename="screen.png")
+    findings = first_findings(store, intake, msg)
+    assert findings["description"] and findings["steps"], findings
+
+
+def test_our_own_mail_forwarded_back_is_not_read_as_the_customers() -> None:
+    ours = (
+        "Пересылаю, что вы мне ответили.\n\n-------- Пересылаемое сообщение --------\n"
+        "От: Техподдержка WiseAdvice <support@empldocs.ru>\nТема: [WA-000123] Уточните\n\n"
+        "Укажите версию продукта (например 3.4.2) и ИНН организации."
+    )
+    assert customer_text(ours, "Fwd: Уточните", "support@empldocs.ru") == (
+        "Пересылаю, что вы мне ответили."
+    )
+    assert "3.4.2" in customer_text(ours, "Fwd: Уточните", "")  # whose mail it is matters
+
+
+def test_a_mail_forwarded_as_an_attachment_is_read_when_the_mail_says_nothing() -> None:
+    inner = request_message(FORWARDED_COMPLAINT, "не могу подписать", "<inner@zavod.ru>")
+    outer = request_message("Пересылаю.", "Fwd: не могу подписать", "<outer@zavod.ru>")
+    outer.add_attachment(inner)  # message/rfc822, as Outlook's "forward as attachment"
+    mail = parse_mail(outer.as_bytes())
+    assert "ввожу код из смс" in question_text(mail)
+    replied = request_message("Ответ ниже.\n\n> Нажимаю «Подписать» ...", "Re: вопрос")
+    assert customer_text(replied.get_content(), "Re: вопрос") == "Ответ ниже."
