@@ -21,8 +21,15 @@ from pathlib import Path
 from faq_index import DocsAnswerer, Lookup
 from faq_index.docx import docx_text
 from faq_index.pdf import pdf_text
-from mailer import MailParseError, ParsedMail, automatic_reasons, parse_mail, spam_verdict
-from mailer.quotes import forwarded_message, split_reply
+from mailer import (
+    MailParseError,
+    ParsedMail,
+    automatic_reasons,
+    forwarded_message,
+    parse_mail,
+    spam_verdict,
+    split_reply,
+)
 from triage import AttachmentRecord, DeskSettings, RequestClassifier, find_ticket_number
 from triage.classify import Prediction
 from triage.rules import AttachedFile, Finding, PolicySettingsView, RequestContent, check_request

@@ -20,7 +20,7 @@ from mailer.imap_source import FetchedMail, ImapMailbox
 from mailer.language import reply_language
 from mailer.message import Address, Attachment, ParsedMail
 from mailer.parse import parse_mail
-from mailer.quotes import ReplyParts, split_reply
+from mailer.quotes import ReplyParts, forwarded_message, split_reply
 from mailer.settings import ImapSettings, SmtpSettings
 from mailer.spam import SpamVerdict, spam_verdict
 from mailer.transport import DirectoryTransport, SmtpTransport, Transport, make_transport
@@ -48,6 +48,7 @@ __all__ = [
     "TemplateRenderer",
     "Transport",
     "automatic_reasons",
+    "forwarded_message",
     "make_transport",
     "new_message_id",
     "parse_mail",

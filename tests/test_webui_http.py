@@ -364,3 +364,25 @@ def test_the_doc_team_reads_the_gap_report_and_downloads_its_tables(
     assert client.get("/report/no_such_table.csv").status_code == 404
     client.post("/logout", data={"csrf_token": csrf_token(page.text)})
     assert client.get("/report", follow_redirects=False).status_code == 303  # login needed
+
+
+FORWARD = (
+    "Пересылаю жалобу сотрудницы.\n\n-------- Пересылаемое сообщение --------\n"
+    "От: Анна <anna@zavod.ru>\nТема: не подписывается\n\n"
+    "Нажимаю «Подписать», ввожу код — пишет «Код неверный»."
+)
+
+
+def test_a_forwarded_mail_is_shown_open_and_a_quoted_thread_folded(
+    client: TestClient, config: Config, store: TicketStore
+) -> None:
+    number = seed(config, store, mail("Fwd: не подписывается", FORWARD, "<f1@x.ru>"), "k1")
+    replied = "Спасибо.\n\n-----Исходное сообщение-----\nОт: Кто-то <a@b.ru>\nСтарый текст"
+    other = seed(config, store, mail("Re: вопрос", replied, "<r1@x.ru>"), "k2")
+    login(client, "irina")
+    page = client.get(f"/tickets/{number}").text
+    assert "<details open><summary>Пересланное письмо</summary>" in page
+    assert "Нажимаю «Подписать»" in page.split("Пересланное письмо", 1)[1]
+    thread = client.get(f"/tickets/{other}").text
+    assert "<details><summary>Цитата предыдущих писем</summary>" in thread
+    assert "Пересланное письмо" not in thread

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import nh3
 
-from mailer import split_reply
+from mailer import forwarded_message, split_reply
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "div", "em", "font", "h1", "h2",
@@ -35,9 +35,11 @@ class ShownMessage:
     quoted: str
     signature: str
     html: str | None
+    forwarded: bool = False  # the quoted part is a forwarded mail: the request itself
 
 
-def shown_message(body_text: str, body_html: str | None) -> ShownMessage:
+def shown_message(body_text: str, body_html: str | None, subject: str = "") -> ShownMessage:
     parts = split_reply(body_text or "")
     html = clean_html(body_html) if body_html else None
-    return ShownMessage(parts.new_text, parts.quoted, parts.signature, html)
+    forwarded = bool(forwarded_message(body_text or "", subject))
+    return ShownMessage(parts.new_text, parts.quoted, parts.signature, html, forwarded)

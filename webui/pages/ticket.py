@@ -79,7 +79,7 @@ def ticket_context(state: WebState, number: str) -> dict[str, Any]:
     messages = [
         {
             "row": row,
-            "shown": shown_message(row["body_text"], row["body_html"]),
+            "shown": shown_message(row["body_text"], row["body_html"], row["subject"]),
             "attachments": attachments.get(row["id"], []),
         }
         for row in store.messages(ticket.id)
