@@ -60,6 +60,7 @@ from triage import (
 )
 from triage.clock import utc_now
 from triage.credentials import Secret, SecretBox, mask_credentials
+from triage.etiquette import rude_words
 from triage.rules import PolicySettingsView, RequestContent, check_request
 from triage.settings import LimitSettings, SlaSettings
 from triage.sla import BASIC, BusinessClock, Client, assign_plan, deadlines
@@ -374,6 +375,9 @@ class IntakeService:
                 evaluated = self.preparer.evaluate([question_text(mail, own)])[0]
             lookup = evaluated.lookup or lookup
             prediction = evaluated.prediction
+            own = evaluated.own if own is None else own
+        if own is None and not automatic:
+            own = own_text(mail, self.desk.support_address)
         if ticket is None and evaluated is not None and evaluated.findings is not None:
             findings = evaluated.findings
         else:
@@ -392,6 +396,7 @@ class IntakeService:
             ticket_status=ticket.status if ticket else None,
             foreign_ticket=foreign.number if foreign else None,
             encrypted=mail.encrypted,
+            rude=tuple(rude_words(own)) if own is not None else (),
         )
         return Assessment(ticket, evidence, decide(evidence, self.decision_settings), lookup)
 

@@ -170,6 +170,7 @@ class Evaluated:
     lookup: Lookup | None  # None: no documentation index is loaded
     prediction: Prediction | None  # None: no classifier is loaded
     findings: tuple[Finding, ...] | None = None  # the policy checks, if the mail opens a ticket
+    own: str | None = None  # what the customer wrote (``own_text``), as read for them
 
 
 @dataclass(frozen=True)
@@ -244,9 +245,9 @@ class Preparer:
         except Exception:  # intake repeats the work and quarantines the mail that fails
             log.debug("evaluation ahead failed; intake will repeat it", exc_info=True)
             return prepared
-        for n, value, checks in zip(wanted, evaluated, findings, strict=True):
+        for n, value, checks, (_, own) in zip(wanted, evaluated, findings, read, strict=True):
             item = prepared[n]
-            value = Evaluated(value.lookup, value.prediction, checks)
+            value = Evaluated(value.lookup, value.prediction, checks, own)
             prepared[n] = PreparedMail(item.raw, item.source_key, item.mail, "", value)
         return prepared
 

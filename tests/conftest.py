@@ -9,15 +9,20 @@ import pytest
 
 from desk.config import DATA_DIR, Config, load_config
 from desk.docs_server import SnapshotServer
+from desk.intake import IntakeService
 from desk.services import (
+    Models,
     build_index,
     crawl_docs,
     fit_retrieval,
+    intake_service,
+    open_store,
     train_classifier,
     with_work_dir,
 )
 from mailer import ImapSettings, SmtpSettings
 from tests.servers import Dovecot, SmtpSink
+from triage import TicketStore
 
 TESTS_DIR = Path(__file__).parent
 TEST_DATA = TESTS_DIR / "data"
@@ -100,3 +105,11 @@ def desk_config(
             attachments_dir=tmp_path / "attachments",
         ),
     )
+
+
+@pytest.fixture
+def bare_desk(tmp_path: Path) -> tuple[TicketStore, IntakeService]:
+    """A store and an intake on the default configuration, without index or classifier."""
+    config = with_work_dir(load_config(environ={}), tmp_path)
+    store = open_store(config)
+    return store, intake_service(config, store, Models())

@@ -55,6 +55,15 @@ def sure(p: float = 0.97) -> dict[str, float]:
          ["classified", "low_confidence"]),
         (Evidence(hits=hits(0.6, 0.5, 0.44, 0.4), prediction=HOW_TO, **sure()), Outcome.ANSWER,
          2, ["classified", "confident_doc_match"]),
+        (Evidence(hits=hits(0.9), prediction=HOW_TO, rude=("идиоты",), **sure()),
+         Outcome.ESCALATE, 1, ["classified", "rude_language"]),
+        (Evidence(hits=hits(0.9), prediction=PROBLEM, findings=MISSING_INN, rude=("бл*ть",)),
+         Outcome.ESCALATE, 1, ["classified", "rude_language"]),
+        (Evidence(ticket_number="WA-000001", ticket_status="awaiting_clarification",
+                  findings=MISSING_INN, rude=("заебали",)), Outcome.ESCALATE, 0,
+         ["thread_match", "rude_language"]),
+        (Evidence(ticket_number="WA-000001", rude=("идиоты",)), Outcome.FOLLOW_UP, 0,
+         ["thread_match", "rude_language"]),
     ],
 )  # fmt: skip
 def test_decision_table(evidence: Evidence, outcome: Outcome, links: int, codes: list[str]) -> None:

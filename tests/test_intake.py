@@ -142,14 +142,6 @@ def test_suggestions_are_offered_only_when_they_are_likely_to_help(
     assert "padocs.empldocs.app/admin/api" not in acks[english]
 
 
-@pytest.fixture
-def bare_desk(tmp_path: Path) -> tuple[TicketStore, IntakeService]:
-    """A store and an intake on the default configuration, without index or classifier."""
-    config = with_work_dir(load_config(environ={}), tmp_path)
-    store = services.open_store(config)
-    return store, services.intake_service(config, store, services.Models())
-
-
 def test_replies_go_to_the_reply_to_address_a_web_form_or_shared_mailbox_names(
     bare_desk: tuple[TicketStore, IntakeService],
 ) -> None:

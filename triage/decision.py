@@ -66,6 +66,7 @@ class Evidence:
     ticket_status: str | None = None
     foreign_ticket: str | None = None  # named by the mail, but the sender may not join it
     encrypted: str = ""  # "S/MIME" or "OpenPGP": the mail's text cannot be read
+    rude: tuple[str, ...] = ()  # obscene or insulting words in the customer's own text (P2)
 
     @property
     def missing(self) -> tuple[Finding, ...]:
@@ -124,7 +125,9 @@ def decide(evidence: Evidence, settings: DecisionSettings) -> Decision:
     if evidence.ticket_number is not None:
         if evidence.ticket_status == STATUS_AWAITING_CLARIFICATION:
             return _recheck(evidence, thread)
-        return Decision(Outcome.FOLLOW_UP, (thread,))
+        return Decision(
+            Outcome.FOLLOW_UP, (thread, _rude(evidence)) if evidence.rude else (thread,)
+        )
     return _new_request(evidence, settings)
 
 
@@ -143,8 +146,19 @@ def _unreadable(evidence: Evidence, thread: Reason) -> Decision:
     return Decision(Outcome.CLARIFY, reasons, findings=(readable,))
 
 
+def _rude(evidence: Evidence) -> Reason:
+    shown = ", ".join(f"«{word}»" for word in evidence.rude[:5])
+    return Reason(
+        "rude_language",
+        f"obscene or insulting words ({shown}): a person answers, or refuses (P2)",
+        {"words": list(evidence.rude)},
+    )
+
+
 def _recheck(evidence: Evidence, thread: Reason) -> Decision:
     """The customer answered a clarification request: is the request complete now?"""
+    if evidence.rude:
+        return Decision(Outcome.ESCALATE, (thread, _rude(evidence)), findings=evidence.findings)
     if evidence.missing:
         codes = ", ".join(f.code for f in evidence.missing)
         reason = Reason("still_incomplete", f"still missing: {codes}")
@@ -175,6 +189,8 @@ def _new_request(evidence: Evidence, settings: DecisionSettings) -> Decision:
     def outcome(kind: Outcome, reason: Reason, links: tuple[SearchHit, ...] = ()) -> Decision:
         return Decision(kind, (*reasons, reason), links or candidates, findings)
 
+    if evidence.rude:  # never answered nor sent back by the bot
+        return outcome(Outcome.ESCALATE, _rude(evidence))
     if prediction is None:
         return outcome(
             Outcome.ESCALATE, Reason("intent_unknown", "no classifier loaded; a person decides")
