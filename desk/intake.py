@@ -526,7 +526,10 @@ class IntakeService:
                 ticket.id, STATUS_AWAITING_CLARIFICATION, "required information missing"
             )
         elif ticket.status == STATUS_AWAITING_CLARIFICATION:
-            context = {"notices": [f.request_ru for f in decision.notices]}
+            context = {
+                "notices": [f.request_ru for f in decision.notices],
+                "notice_codes": [f.code for f in decision.notices],
+            }
             self._enqueue(ticket, mail, "accepted", context)
             self._resume_sla(self.store.ticket_by_id(ticket.id))
             self.store.set_status(ticket.id, STATUS_OPEN, "clarification received")
@@ -534,6 +537,7 @@ class IntakeService:
             suggestions = self._suggestions(decision)
             context = {
                 "notices": [f.request_ru for f in decision.notices],
+                "notice_codes": [f.code for f in decision.notices],
                 "suggestions": _link_context(suggestions),
             }
             self._enqueue(ticket, mail, "acknowledgment", context)

@@ -303,3 +303,13 @@ def test_a_mail_forwarded_as_an_attachment_is_read_when_the_mail_says_nothing() 
     assert "ввожу код из смс" in question_text(mail)
     replied = request_message("Ответ ниже.\n\n> Нажимаю «Подписать» ...", "Re: вопрос")
     assert customer_text(replied.get_content(), "Re: вопрос") == "Ответ ниже."
+
+
+def test_a_customer_who_asks_to_be_phoned_is_told_support_works_by_mail(
+    bare_desk: tuple[TicketStore, IntakeService],
+) -> None:
+    store, intake = bare_desk
+    phone_me = "Не приходит смс при входе. Перезвоните мне, пожалуйста: +7 912 000-00-00"
+    assert intake.process(request_message(phone_me).as_bytes(), "k1").outcome == "escalate"
+    acknowledgment = parse_mail(store.outbox()[0].raw).text
+    assert "работает только по электронной почте" in " ".join(acknowledgment.split())

@@ -102,6 +102,7 @@ def test_complete_problem_report_satisfies_every_rule() -> None:
         "edition": True,
         "screenshots": True,
         "one_problem": True,
+        "email_only": True,
     }
 
 
@@ -255,3 +256,22 @@ def test_an_iphone_photo_in_heic_is_asked_for_in_an_accepted_format() -> None:
     assert "screenshots" not in findings, "one request about the photo, not a second"
     with_png = RequestContent("Ошибка", (COMPLETE,), (photo, PNG))
     assert {f.code for f in check_request(with_png, POLICY) if not f.satisfied} == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Перезвоните мне, пожалуйста, по номеру +7 912 000-00-00", True),
+        ("Дайте телефон вашей техподдержки, по почте долго", True),
+        ("Не можем дозвониться на горячую линию третий день", True),
+        ("Напишите мне лучше в ватсап, почту редко читаю", True),
+        ("Please call me back, it is urgent", True),
+        ("Можно ли получать уведомления о документах в Telegram?", False),
+        ("Сотрудница сменила номер телефона, смс не приходит", False),
+        ("Как позвонить сотруднику из кабинета? Где его телефон?", False),
+    ],
+)
+def test_a_request_for_a_call_or_a_chat_gets_the_email_only_notice(text: str, asks: bool) -> None:
+    request = RequestContent("Вопрос", (text,))
+    [finding] = [f for f in check_request(request, POLICY) if f.code == "email_only"]
+    assert finding.satisfied is not asks and finding.blocking is False

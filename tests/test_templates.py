@@ -15,6 +15,7 @@ from desk.config import load_config
 from desk.services import with_work_dir
 from mailer import TemplateRenderer, reply_language
 from mailer.compose import SAMPLE_CONTEXT, template_names
+from triage.rules import PolicySettingsView, RequestContent, check_request
 
 
 @pytest.mark.parametrize("name", template_names())
@@ -75,9 +76,27 @@ def finding_codes() -> set[str]:
 
 
 def test_the_english_clarification_words_every_request_a_rule_can_make() -> None:
-    codes = sorted(finding_codes() - {"version_outdated"})  # a notice, worded on its own
+    codes = sorted(finding_codes() - notice_codes())  # notices are worded on their own
     assert {"steps", "bmp_not_packed", "image_format_not_accepted"} <= set(codes)
     context = {**SAMPLE_CONTEXT, "missing_codes": codes}
     text = TemplateRenderer().render("clarification", context, "en").text
     for number, code in enumerate(codes, 1):
         assert f"{number}. {code[:1].upper()}{code[1:]}." not in text, f"{code} has no wording"
+
+
+def notice_codes() -> set[str]:
+    """The codes of the findings that inform rather than ask (never blocking)."""
+    policy = PolicySettingsView(("ПРОФ",), "3.4.2", "3.2.0")
+    request = RequestContent("Ошибка", ("Версия 3.1.0. Перезвоните мне, пожалуйста.",))
+    return {f.code for f in check_request(request, policy) if not f.blocking}
+
+
+def test_the_english_mails_word_every_notice_a_rule_can_give() -> None:
+    notices = notice_codes()
+    assert {"version_outdated", "email_only"} <= notices
+    for name in ("acknowledgment", "accepted", "clarification"):
+        context = {**SAMPLE_CONTEXT, "notice_codes": sorted(notices)}
+        text = TemplateRenderer().render(name, context, "en").text
+        assert "Please note:" in text
+        for code in notices:
+            assert code not in text, f"{name}: {code} has no wording"

@@ -14,6 +14,7 @@ from triage.rules._base import (
     RequestContent,
     Rule,
 )
+from triage.rules.channel import ChannelRule
 from triage.rules.description import DescriptionRule
 from triage.rules.inn import InnRule, find_inns
 from triage.rules.one_problem import OneProblemRule
@@ -29,6 +30,7 @@ RULES: tuple[Rule, ...] = (
     EditionRule(),
     ScreenshotRule(),
     OneProblemRule(),
+    ChannelRule(),
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from faq_index.text import normalise, own_words
 
@@ -13,4 +14,10 @@ def normalised_words(text: str) -> list[str]:
     return WORD_RE.findall(normalise(text))
 
 
-__all__ = ["normalised_words", "own_words"]
+def matches(pattern: re.Pattern[str], texts: Iterable[str]) -> list[str]:
+    """Every match of ``pattern`` in what the customer wrote (no greeting, signature or
+    quote)."""
+    return [m.group(0) for text in texts for m in pattern.finditer(own_words(text))]
+
+
+__all__ = ["matches", "normalised_words", "own_words"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from triage.rules._base import Finding, PolicySettingsView, RequestContent
-from triage.rules._text import own_words
+from triage.rules._text import matches
 
 _SEVERAL = re.compile(
     r"\b(два|две|три|несколько)\s+(разных|отдельных|несвязанных)\s+(вопрос|проблем|задач)|"
@@ -24,8 +24,7 @@ class OneProblemRule:
     description = "the request raises a single problem"
 
     def check(self, request: RequestContent, policy: PolicySettingsView) -> list[Finding]:
-        text = "\n".join(own_words(t) for t in request.texts[:1])
-        markers = [m.group(0) for m in _SEVERAL.finditer(text)]
+        markers = matches(_SEVERAL, request.texts[:1])
         if not markers:
             return [Finding(self.name, True, "one problem")]
         return [
