@@ -40,8 +40,9 @@ def request_clarification(
     context = {
         "missing": missing,
         "missing_codes": codes,
-        "notices": notices,
+        "notices": notices,  # the Russian mail lists the agent's comment with its notices
         "notice_codes": [],
+        "agent_comment": comment.strip(),  # the English one has no Russian text to show
         "first_request": False,
     }
     with store.transaction():

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from desk import services
+from desk.agent_actions import request_clarification
 from desk.config import Config, load_config
 from desk.intake import IntakeService
 from desk.prepare import attached_letter, customer_text, form_message, question_text
@@ -313,3 +314,15 @@ def test_a_customer_who_asks_to_be_phoned_is_told_support_works_by_mail(
     assert intake.process(request_message(phone_me).as_bytes(), "k1").outcome == "escalate"
     acknowledgment = parse_mail(store.outbox()[0].raw).text
     assert "работает только по электронной почте" in " ".join(acknowledgment.split())
+
+
+def test_an_agents_comment_reaches_an_english_customer(tmp_path: Path) -> None:
+    config = with_work_dir(load_config(environ={}), tmp_path)
+    store = services.open_store(config)
+    intake = services.intake_service(config, store, services.Models())
+    text = "Hello, the exchange with 1C stops with error 500 every night since Monday."
+    result = intake.process(request_message(text, "Exchange error").as_bytes(), "k1")
+    comment = "Please attach the exchange log."
+    request_clarification(config, store, str(result.ticket_number), ["inn"], comment, "irina")
+    asked = " ".join(parse_mail(store.outbox()[-1].raw).text.split())
+    assert "INN (taxpayer number)" in asked and "Please attach the exchange log." in asked
