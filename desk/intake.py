@@ -508,7 +508,12 @@ class IntakeService:
             return ticket
         if decision.outcome is Outcome.ANSWER:
             links = self.feedback.for_ticket(ticket.number) if self.feedback else None
-            answer = {"links": _link_context(decision.links), "feedback": links}
+            answer = {
+                "links": _link_context(decision.links),
+                "feedback": links,
+                "notices": [f.request_ru for f in decision.notices],
+                "notice_codes": [f.code for f in decision.notices],
+            }
             self._enqueue(ticket, mail, "answer", answer)
             self.store.set_status(ticket.id, STATUS_ANSWERED, "answered from the documentation")
         elif decision.outcome is Outcome.CLARIFY:

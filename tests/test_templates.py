@@ -94,7 +94,7 @@ def notice_codes() -> set[str]:
 def test_the_english_mails_word_every_notice_a_rule_can_give() -> None:
     notices = notice_codes()
     assert {"version_outdated", "email_only"} <= notices
-    for name in ("acknowledgment", "accepted", "clarification"):
+    for name in ("acknowledgment", "accepted", "clarification", "answer"):
         context = {**SAMPLE_CONTEXT, "notice_codes": sorted(notices)}
         text = TemplateRenderer().render(name, context, "en").text
         assert "Please note:" in text
