@@ -396,7 +396,7 @@ class IntakeService:
             ticket_status=ticket.status if ticket else None,
             foreign_ticket=foreign.number if foreign else None,
             encrypted=mail.encrypted,
-            rude=tuple(rude_words(own)) if own is not None else (),
+            rude=tuple(rude_words(f"{mail.subject}\n{own}")) if own is not None else (),
         )
         return Assessment(ticket, evidence, decide(evidence, self.decision_settings), lookup)
 

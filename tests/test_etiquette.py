@@ -45,8 +45,8 @@ def test_a_rude_request_is_acknowledged_and_left_to_an_agent(
     bare_desk: tuple[TicketStore, IntakeService],
 ) -> None:
     store, intake = bare_desk
-    text = "Идиоты, третий день не приходит смс при входе! Когда почините?"
-    result = intake.process(request_message(text, "смс").as_bytes(), "k1")
+    text = "Третий день не приходит смс при входе! Когда почините?"
+    result = intake.process(request_message(text, "Идиоты, где смс").as_bytes(), "k1")
     ticket = store.find_ticket_number(str(result.ticket_number))
     assert ticket is not None and result.outcome == "escalate"
     [decision] = store.decisions(ticket.id)
