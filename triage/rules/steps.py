@@ -21,11 +21,6 @@ from triage.rules._text import own_words
 _LIST_ITEM = re.compile(r"^\s*(\d{1,2}[.)]|[-•*–]|шаг\s*\d)\s+\S", re.IGNORECASE | re.MULTILINE)
 # "Настройки → Подписи", "Файл > Открыть"; a » that closes a quotation («...») is not one.
 _MENU_PATH = re.compile(r"\S\s*(→|->|=>)\s*\S|\S\s(»|>)\s\S")
-_SEQUENCE = re.compile(
-    r"\b(сначала|затем|потом|после этого|после чего|далее|в итоге|"
-    r"first|then|after that)\b",
-    re.IGNORECASE,
-)
 _WORD = re.compile(r"[а-яa-z]+")
 
 
@@ -136,7 +131,6 @@ def reproduction_signals(text: str) -> dict[str, int]:
     return {
         "list_items": len(_LIST_ITEM.findall(text)),
         "menu_paths": len(_MENU_PATH.findall(text)),
-        "sequence_words": len(_SEQUENCE.findall(text)),
         "actions": actions + len(_ENGLISH_ACTION.findall(text)),
         "operations": operations,
     }
