@@ -275,3 +275,16 @@ def test_a_request_for_a_call_or_a_chat_gets_the_email_only_notice(text: str, as
     request = RequestContent("Вопрос", (text,))
     [finding] = [f for f in check_request(request, POLICY) if f.code == "email_only"]
     assert finding.satisfied is not asks and finding.blocking is False
+
+
+def test_the_one_problem_rule_flags_the_labelled_multi_problem_mails_and_no_other() -> None:
+    requests = load_requests(load_config(environ={}).classifier.training_set)
+    flagged = {
+        r.id
+        for r in requests
+        for f in check_request(RequestContent(r.subject, (r.body,)), POLICY)
+        if f.code == "one_problem" and not f.satisfied
+    }
+    assert flagged == {r.id for r in requests if r.several}
+    context = "Мы переносим ЗУП на новый сервер и заодно делаем свёртку базы. Как перенести обмен?"
+    assert findings(context)["one_problem"] is True

@@ -70,6 +70,7 @@ class LabelledRequest:
     split: str
     # Problem reports only: whether the mail tells how the problem comes about (P7).
     steps: bool | None = None
+    several: bool = False  # raises more than one separate problem or question (P5)
 
     @property
     def text(self) -> str:
@@ -91,8 +92,9 @@ def load_requests(path: Path) -> list[LabelledRequest]:
             continue
         try:
             data = json.loads(line)
-            fields = {k: data[k] for k in LabelledRequest.__annotations__ if k != "steps"}
-            rows.append(LabelledRequest(**fields, steps=data.get("steps")))
+            optional = {"steps": data.get("steps"), "several": bool(data.get("several", False))}
+            fields = {k: data[k] for k in LabelledRequest.__annotations__ if k not in optional}
+            rows.append(LabelledRequest(**fields, **optional))
         except (ValueError, KeyError, TypeError) as exc:
             raise TriageError(f"{path}:{number}: not a labelled request: {exc}") from exc
     return rows
