@@ -505,6 +505,14 @@ class IntakeService:
             if reopening:
                 self._resume_sla(self.store.ticket_by_id(ticket.id))
                 self.store.set_status(ticket.id, STATUS_OPEN, reopening)
+            if decision.missing:  # an encrypted follow-up: ask for it again, status as it is
+                context = {
+                    "missing": [f.request_ru for f in decision.missing],
+                    "missing_codes": [f.code for f in decision.missing],
+                    "notices": [],
+                    "first_request": False,
+                }
+                self._enqueue(ticket, mail, "clarification", context)
             return ticket
         if decision.outcome is Outcome.ANSWER:
             links = self.feedback.for_ticket(ticket.number) if self.feedback else None

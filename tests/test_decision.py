@@ -64,6 +64,10 @@ def sure(p: float = 0.97) -> dict[str, float]:
          ["thread_match", "rude_language"]),
         (Evidence(ticket_number="WA-000001", rude=("идиоты",)), Outcome.FOLLOW_UP, 0,
          ["thread_match", "rude_language"]),
+        (Evidence(ticket_number="WA-000001", ticket_status="open", encrypted="S/MIME"),
+         Outcome.FOLLOW_UP, 0, ["thread_match", "encrypted"]),
+        (Evidence(ticket_number="WA-000001", ticket_status="awaiting_clarification",
+                  encrypted="OpenPGP"), Outcome.CLARIFY, 0, ["thread_match", "encrypted"]),
     ],
 )  # fmt: skip
 def test_decision_table(evidence: Evidence, outcome: Outcome, links: int, codes: list[str]) -> None:

@@ -326,3 +326,20 @@ def test_an_agents_comment_reaches_an_english_customer(tmp_path: Path) -> None:
     request_clarification(config, store, str(result.ticket_number), ["inn"], comment, "irina")
     asked = " ".join(parse_mail(store.outbox()[-1].raw).text.split())
     assert "INN (taxpayer number)" in asked and "Please attach the exchange log." in asked
+
+
+def test_an_encrypted_follow_up_stays_with_the_agent_and_is_asked_for_again(
+    bare_desk: tuple[TicketStore, IntakeService],
+) -> None:
+    store, intake = bare_desk
+    first = intake.process(request_message(message_id="<open@client.ru>").as_bytes(), "k1")
+    assert first.outcome == "escalate"
+    number = str(first.ticket_number)
+    encrypted = signed_or_encrypted_mail("smime").replace(
+        b"Subject: SMS", f"Subject: Re: [{number}] SMS".encode()
+    )
+    assert intake.process(encrypted, "k2").outcome == "follow_up"
+    ticket = store.find_ticket_number(number)
+    assert ticket is not None and ticket.status == "open"
+    asked = parse_mail(store.outbox(ticket.id)[-1].raw).text
+    assert "Обращение в незашифрованном письме" in asked

@@ -118,9 +118,7 @@ def decide(evidence: Evidence, settings: DecisionSettings) -> Decision:
         if evidence.ticket_number is None:
             return Decision(Outcome.IGNORE, (reason,))
         return Decision(Outcome.RECORD, (reason, thread))
-    if evidence.encrypted and (
-        evidence.ticket_number is None or evidence.ticket_status == STATUS_AWAITING_CLARIFICATION
-    ):
+    if evidence.encrypted:
         return _unreadable(evidence, thread)
     if evidence.ticket_number is not None:
         if evidence.ticket_status == STATUS_AWAITING_CLARIFICATION:
@@ -142,8 +140,11 @@ def _unreadable(evidence: Evidence, thread: Reason) -> Decision:
         "(электронная подпись письма не мешает, её можно оставить)",
     )
     reason = Reason("encrypted", f"{evidence.encrypted}-encrypted: the customer is asked to resend")
-    reasons = (thread, reason) if evidence.ticket_number else (reason,)
-    return Decision(Outcome.CLARIFY, reasons, findings=(readable,))
+    if evidence.ticket_number is None or evidence.ticket_status == STATUS_AWAITING_CLARIFICATION:
+        reasons = (thread, reason) if evidence.ticket_number else (reason,)
+        return Decision(Outcome.CLARIFY, reasons, findings=(readable,))
+    # A ticket being worked stays with its agent; the customer is still told to resend.
+    return Decision(Outcome.FOLLOW_UP, (thread, reason), findings=(readable,))
 
 
 def _rude(evidence: Evidence) -> Reason:
