@@ -368,16 +368,15 @@ class IntakeService:
         )
         lookup = Lookup([], None, None)
         prediction = None
-        own: str | None = None  # what the customer wrote, once read (an attached letter)
+        # What the customer wrote, read once (an attached letter, a forwarded mail).
+        own = evaluated.own if evaluated is not None else None
+        if own is None:
+            own = own_text(mail, self.desk.support_address)
         if ticket is None and not automatic:
             if evaluated is None:
-                own = own_text(mail, self.desk.support_address)
                 evaluated = self.preparer.evaluate([question_text(mail, own)])[0]
             lookup = evaluated.lookup or lookup
             prediction = evaluated.prediction
-            own = evaluated.own if own is None else own
-        if own is None and not automatic:
-            own = own_text(mail, self.desk.support_address)
         if ticket is None and evaluated is not None and evaluated.findings is not None:
             findings = evaluated.findings
         else:
@@ -396,24 +395,21 @@ class IntakeService:
             ticket_status=ticket.status if ticket else None,
             foreign_ticket=foreign.number if foreign else None,
             encrypted=mail.encrypted,
-            rude=tuple(rude_words(f"{mail.subject}\n{own}")) if own is not None else (),
+            rude=() if automatic else tuple(rude_words(f"{mail.subject}\n{own}")),
         )
         return Assessment(ticket, evidence, decide(evidence, self.decision_settings), lookup)
 
-    def _content(
-        self, mail: ParsedMail, ticket: Ticket | None, own: str | None = None
-    ) -> RequestContent:
-        """The customer's side of the thread, this mail included, for the policy rules."""
+    def _content(self, mail: ParsedMail, ticket: Ticket | None, own: str) -> RequestContent:
+        """The customer's side of the thread, this mail included (``own``: its
+        ``own_text``), for the policy rules."""
         if ticket is None:
-            return first_mail_content(
-                mail, own_text(mail, self.desk.support_address) if own is None else own
-            )
+            return first_mail_content(mail, own)
         address = self.desk.support_address
         texts = [
             customer_text(m["body_text"], m["subject"], address)
             for m in self.store.messages(ticket.id)
         ]
-        texts.append(own_text(mail, address) if own is None else own)
+        texts.append(own)
         records = self.store.ticket_attachments(ticket.id) + attachment_records(mail)
         return RequestContent(ticket.subject, (*texts,), attached_files(records))
 
@@ -506,12 +502,7 @@ class IntakeService:
                 self._resume_sla(self.store.ticket_by_id(ticket.id))
                 self.store.set_status(ticket.id, STATUS_OPEN, reopening)
             if decision.missing:  # an encrypted follow-up: ask for it again, status as it is
-                context = {
-                    "missing": [f.request_ru for f in decision.missing],
-                    "missing_codes": [f.code for f in decision.missing],
-                    "notices": [],
-                    "first_request": False,
-                }
+                context = {**_asks(decision), **_notices(decision), "first_request": False}
                 self._enqueue(ticket, mail, "clarification", context)
             return ticket
         if decision.outcome is Outcome.ANSWER:
@@ -519,17 +510,14 @@ class IntakeService:
             answer = {
                 "links": _link_context(decision.links),
                 "feedback": links,
-                "notices": [f.request_ru for f in decision.notices],
-                "notice_codes": [f.code for f in decision.notices],
+                **_notices(decision),
             }
             self._enqueue(ticket, mail, "answer", answer)
             self.store.set_status(ticket.id, STATUS_ANSWERED, "answered from the documentation")
         elif decision.outcome is Outcome.CLARIFY:
             context = {
-                "missing": [f.request_ru for f in decision.missing],
-                "missing_codes": [f.code for f in decision.missing],
-                "notices": [f.request_ru for f in decision.notices],
-                "notice_codes": [f.code for f in decision.notices],
+                **_asks(decision),
+                **_notices(decision),
                 "first_request": ticket.status == STATUS_NEW,
             }
             self._enqueue(ticket, mail, "clarification", context)
@@ -539,20 +527,12 @@ class IntakeService:
                 ticket.id, STATUS_AWAITING_CLARIFICATION, "required information missing"
             )
         elif ticket.status == STATUS_AWAITING_CLARIFICATION:
-            context = {
-                "notices": [f.request_ru for f in decision.notices],
-                "notice_codes": [f.code for f in decision.notices],
-            }
-            self._enqueue(ticket, mail, "accepted", context)
+            self._enqueue(ticket, mail, "accepted", _notices(decision))
             self._resume_sla(self.store.ticket_by_id(ticket.id))
             self.store.set_status(ticket.id, STATUS_OPEN, "clarification received")
         else:
             suggestions = self._suggestions(decision)
-            context = {
-                "notices": [f.request_ru for f in decision.notices],
-                "notice_codes": [f.code for f in decision.notices],
-                "suggestions": _link_context(suggestions),
-            }
+            context = {**_notices(decision), "suggestions": _link_context(suggestions)}
             self._enqueue(ticket, mail, "acknowledgment", context)
             if suggestions:
                 self.store.record_event(
@@ -641,6 +621,22 @@ def _masked_message(mail: ParsedMail, source_key: str) -> tuple[NewMessage, list
         raw_sha256=mail.raw_sha256,
     )
     return message, secrets
+
+
+def _asks(decision: Decision) -> dict[str, list[str]]:
+    """What a clarification asks for: the Russian wording and the codes (English mail)."""
+    return {
+        "missing": [f.request_ru for f in decision.missing],
+        "missing_codes": [f.code for f in decision.missing],
+    }
+
+
+def _notices(decision: Decision) -> dict[str, list[str]]:
+    """What a mail to the customer points out besides: in Russian, and the codes."""
+    return {
+        "notices": [f.request_ru for f in decision.notices],
+        "notice_codes": [f.code for f in decision.notices],
+    }
 
 
 def _link_context(hits: tuple[SearchHit, ...]) -> list[dict[str, str]]:

@@ -91,9 +91,9 @@ def own_text(mail: ParsedMail, not_from: str = "") -> str:
 def customer_text(body: str, subject: str = "", not_from: str = "") -> str:
     """A mail's own words and those of the message it forwards (``forwarded_message``);
     "" when everything in it is quoted."""
-    new = split_reply(body).new_text
-    forwarded = forwarded_message(body, subject, not_from) if new else ""
-    return f"{new}\n\n{forwarded}" if forwarded else new
+    parts = split_reply(body)
+    forwarded = forwarded_message(parts, subject, not_from) if parts.new_text else ""
+    return f"{parts.new_text}\n\n{forwarded}" if forwarded else parts.new_text
 
 
 _FORM_FIELD = re.compile(r"^\s*([^\W\d][\w .()/-]{0,40}?)\s*:\s*(.*)$")

@@ -135,14 +135,15 @@ def _rest_is_quoted(lines: list[str]) -> bool:
     return quoted >= max(1, int(len(body) * 0.6))
 
 
-def forwarded_message(text: str, subject: str = "", not_from: str = "") -> str:
-    """The words of a message that ``text`` forwards (below its marker and header lines,
-    without its own quoted thread and signature); "" when the mail forwards nothing, or
-    forwards a mail whose sender is ``not_from`` (our own mail, sent back to us).
+def forwarded_message(parts: ReplyParts, subject: str = "", not_from: str = "") -> str:
+    """The words of a message that a mail forwards (below its marker and header lines in
+    the mail's ``split_reply`` quoted part, without its own quoted thread and signature);
+    "" when the mail forwards nothing, or forwards a mail whose sender is ``not_from``
+    (our own mail, sent back to us).
 
     An HR officer forwarding an employee's complaint writes two lines; the complaint is
     the request."""
-    quoted = split_reply(text).quoted.splitlines()
+    quoted = parts.quoted.splitlines()
     if not quoted:
         return ""
     marked = bool(_FORWARD_MARKER.match(quoted[0]))

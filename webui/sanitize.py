@@ -41,5 +41,5 @@ class ShownMessage:
 def shown_message(body_text: str, body_html: str | None, subject: str = "") -> ShownMessage:
     parts = split_reply(body_text or "")
     html = clean_html(body_html) if body_html else None
-    forwarded = bool(forwarded_message(body_text or "", subject))
+    forwarded = bool(forwarded_message(parts, subject))
     return ShownMessage(parts.new_text, parts.quoted, parts.signature, html, forwarded)
