@@ -76,10 +76,19 @@ def load_index(
 def load_classifier(config: Config, embedder: Embedder | None = None) -> RequestClassifier | None:
     """The trained request classifier, or None (said in the log) when none was trained."""
     try:
-        return RequestClassifier.load(config.classifier.model_dir, embedder)
+        model = RequestClassifier.load(config.classifier.model_dir, embedder)
     except ModelError as exc:
         log.warning("no automatic answers without a classifier: %s", exc)
         return None
+    trained_with = model.manifest.get("semantic_model")
+    if trained_with and embedder is not None and trained_with != embedder.name:
+        log.warning(
+            "the classifier was trained with %s and the desk loads %s; it reads no "
+            "embeddings until `triage train` trains it again",
+            trained_with,
+            embedder.name,
+        )
+    return model
 
 
 @dataclass(frozen=True)

@@ -592,6 +592,11 @@ class DocIndex:
             continuations = _load_continuations(directory)
         elif model and embedder is None:
             status = embedder_status or f"{model} not loaded; lexical only"
+        elif model and embedder is not None:
+            status = (
+                f"the index was embedded with {model} and the desk loads {embedder.name}; "
+                "lexical only until `triage index` embeds the sections again"
+            )
         elif not model:
             status = "index built without embeddings; lexical only"
         index = cls(

