@@ -142,7 +142,10 @@ class OnnxE5Embedder:
     def query_tokens(self, text: str) -> int:
         return len(self._tokenizer.content_ids(f"query: {text}")) + 2
 
-    def _embed(self, texts: Sequence[str], budget: int = 4096) -> np.ndarray:
+    def _embed(self, texts: Sequence[str], budget: int = 1024) -> np.ndarray:
+        # ``budget``: tokens a run, padding included. onnxruntime keeps the memory of its
+        # largest run: 64 passages of 1,500 characters grew the process by 190 MB in runs
+        # of 4,096 tokens and by 35 MB in runs of 1,024, at the same 10 passages/s.
         tok = self._tokenizer
         windows: list[tuple[int, list[int]]] = []
         for owner, text in enumerate(texts):
