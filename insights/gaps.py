@@ -296,15 +296,24 @@ class DocPhrases:
             self.by_link[section.link] = grams
 
     def coverage(self, phrases: list[tuple[str, float]], link: str | None = None) -> float:
-        """Weighted share of the phrases that one section holds together: the best
-        section's, or ``link``'s."""
+        """Weighted share of the phrases that one section holds together: ``link``'s, or
+        the best of the sections that hold the strongest phrase. A section without it is
+        about something else, however many lesser stems it shares: "Смена ключа" holds
+        "смен" and "работ" of questions about shift schedules ("график смен"), not
+        "график"."""
         total = sum(weight for _, weight in phrases)
         if not total:
             return 0.0
-        sections = [self.by_link.get(link, set())] if link is not None else self.by_link.values()
+        if link is not None:
+            sections = [self.by_link.get(link, set())]
+        else:
+            sections = [grams for grams in self.by_link.values() if phrases[0][0] in grams]
         return max(
-            (sum(weight for phrase, weight in phrases if phrase in grams) / total)
-            for grams in sections
+            (
+                sum(weight for phrase, weight in phrases if phrase in grams) / total
+                for grams in sections
+            ),
+            default=0.0,
         )
 
 

@@ -17,8 +17,9 @@ from desk.clients_csv import import_clients
 from desk.config import Config
 from desk.services import docs_answerer, intake_service, load_models, open_store
 from desk.traffic import GAP_TRENDS, TrafficSimulator, plan_month
+from faq_index import DocIndex, IndexSettings, Section
 from insights import build_report, render_report
-from insights.gaps import GapSettings
+from insights.gaps import DocPhrases, GapSettings
 
 
 def test_clusters_recover_the_planted_gaps(indexed_config: Config, tmp_path: Path) -> None:
@@ -62,3 +63,20 @@ def test_clusters_recover_the_planted_gaps(indexed_config: Config, tmp_path: Pat
     page = render_report(report)
     for cluster in found.values():
         assert f'id="cluster-{cluster.number}"' in page
+
+
+def test_a_page_without_the_clusters_main_phrase_does_not_cover_it() -> None:
+    key = Section(
+        "https://docs.example/api/", "smena-klyucha", "Смена ключа", "API", "",
+        "Ключ API можно сменить в любой момент. Смена ключа не прерывает работы интеграции.",
+    )  # fmt: skip
+    shifts = Section(
+        "https://docs.example/hr/", "grafik", "Ознакомление с графиком", "Кадры", "",
+        "Отправьте сотрудникам график работы на ознакомление, как любой документ.",
+    )  # fmt: skip
+    phrases = [("график", 0.15), ("смен", 0.14), ("работ", 0.1)]
+    alone = DocPhrases(DocIndex.build([key], IndexSettings()))
+    assert alone.coverage(phrases) == 0.0
+    assert alone.coverage(phrases, key.link) > 0.6  # the nearest section's own share
+    both = DocPhrases(DocIndex.build([key, shifts], IndexSettings()))
+    assert both.coverage(phrases) == (0.15 + 0.1) / 0.39
