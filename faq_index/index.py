@@ -408,7 +408,9 @@ class DocIndex:
                 for field_name, v in self.vectorizers.items()
             }
         analyzer, vocabulary = self._analyzers[name]
-        counts = Counter(t for t in analyzer(query) if t in vocabulary)
+        # Counted in C first, filtered by distinct term after: a mail's thousands of
+        # character n-grams made the filtering generator a tenth of a burst's time.
+        counts = {t: n for t, n in Counter(analyzer(query)).items() if t in vocabulary}
         columns = np.fromiter((vocabulary[t] for t in counts), dtype=np.intp, count=len(counts))
         order = np.argsort(columns)
         columns = columns[order]
