@@ -266,6 +266,23 @@ def test_a_signature_logo_is_no_screenshot_but_a_pasted_screenshot_is() -> None:
     assert {f.code: f.satisfied for f in check_request(attached, POLICY)}["screenshots"]
 
 
+def test_outlooks_signature_images_attached_to_plain_text_are_no_screenshots() -> None:
+    """Outlook sending plain text attaches the signature's images as files named by it."""
+    text = (
+        "Открываю документ в разделе Входящие, появляется ошибка «Документ недоступен». "
+        "ИНН 7731386419, версия 3.4.2, редакция ПРОФ.\n\nС уважением, Ирина Лебедева"
+    )
+
+    def satisfied(images: list[tuple[str, bytes, bool]]) -> bool:
+        content = first_mail_content(parse_mail(outlook_mail(text, images)))
+        return {f.code: f.satisfied for f in check_request(content, POLICY)}["screenshots"]
+
+    logos = [("image001.png", png(160, 48), False), ("Outlook-jx3vq2ab.png", png(24, 24), False)]
+    assert not satisfied(logos)
+    assert satisfied([*logos, ("image003.png", png(1280, 720), False)])  # a pasted screenshot
+    assert satisfied([("logo.png", png(160, 48), False)])  # a file of the customer's own
+
+
 def test_a_promised_screenshot_is_missing_when_only_a_logo_came() -> None:
     text = "При подписании ошибка, скриншот во вложении.\n\nС уважением, Ирина"
     content = first_mail_content(parse_mail(outlook_mail(text, [("logo.png", png(96, 96), True)])))

@@ -21,14 +21,19 @@ _PROMISE = re.compile(
 # An image shown in the mail's body that is smaller than this in either direction is a
 # signature's logo, a social-network icon or a tracking pixel, not a screenshot: the
 # smallest window of an error a customer crops is wider and taller (sample 18's crop
-# of a 1C log line is 320x120). Only images in the body: a file attached on purpose
-# counts whatever its size.
+# of a 1C log line is 320x120). Only images in the body, and the signature images that
+# Outlook attaches as files under names of its own when it sends plain text
+# ("image001.png"; the new Outlook's "Outlook-a1b2c3d4.png"): a file the customer
+# attached on purpose counts whatever its size.
 MIN_SCREENSHOT = (200, 100)
+_OUTLOOK_IMAGE = re.compile(r"(image\d{3}|outlook-\w{4,16})\.(png|jpe?g|gif)", re.IGNORECASE)
 
 
 def decoration(attachment: AttachedFile) -> bool:
     """Whether an image is too small to show anything: a logo or an icon in the body."""
-    if not attachment.inline or attachment.dimensions is None:
+    if attachment.dimensions is None:
+        return False
+    if not attachment.inline and not _OUTLOOK_IMAGE.fullmatch(attachment.filename):
         return False
     width, height = attachment.dimensions
     return width < MIN_SCREENSHOT[0] or height < MIN_SCREENSHOT[1]
