@@ -23,6 +23,7 @@ from desk.clients_csv import export_clients, import_clients
 from desk.config import Config, ConfigError, load_config
 from desk.demo import DemoError, run_demo
 from faq_index import FaqIndexError, IndexStoreError, crawl_progress_bar
+from faq_index.answerer import DocsAnswerer
 from faq_index.evaluate import evaluate_retrieval, load_questions
 from faq_index.index import indexed_site
 from faq_index.semantic import load_embedder, load_vector_cache
@@ -131,10 +132,23 @@ def _cmd_ask(config: Config, args: argparse.Namespace) -> int:
     if index is None:
         raise IndexStoreError("no index; run `triage crawl` and `triage index`")
     print(f"retrieval: {index.semantic_status}")
-    hits = index.search(args.question, k=args.k or config.index.top_k)
+    confidence = services.load_confidence(config)
+    lookup = DocsAnswerer(index, confidence).lookup(args.question, args.k or config.index.top_k)
+    hits = lookup.hits
     if not hits:
         print("no matching documentation section")
         return 1
+    if lookup.probability is None or lookup.threshold is None:
+        print("answer confidence: not fitted (run `triage fit`); no automatic answers")
+    else:
+        verdict = "met" if lookup.probability >= lookup.threshold else "not met"
+        print(
+            f"answer confidence: p={lookup.probability:.3f} that the first section answers "
+            f"(an automatic answer needs p >= {lookup.threshold:.3f}: {verdict})"
+        )
+        if args.explain:
+            inputs = ", ".join(f"{name} {value:.3f}" for name, value in lookup.signals.items())
+            print(f"   its inputs: {inputs}")
     for rank, hit in enumerate(hits, 1):
         fields = " ".join(f"{name}={value:.3f}" for name, value in hit.signals.items())
         print(f"{rank}. {hit.score:.3f}  {hit.link}")
@@ -720,7 +734,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="print the documentation sections that answer a question")
     p.add_argument("question")
     p.add_argument("-k", type=int, help="how many sections (default index.top_k)")
-    p.add_argument("--explain", action="store_true", help="show the terms that matched")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="show the terms that matched and the inputs of the answer confidence",
+    )
     p.set_defaults(func=_cmd_ask)
 
     p = sub.add_parser("send", help="deliver pending outbox mail over SMTP")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -138,6 +139,25 @@ def test_eval_retrieval_reports_coverage_and_precision_of_confident_answers(
     assert sum(row["questions"] for row in figures["reliability"]) == report["questions"]
     fused = report["rankings"].get("fused", report["rankings"]["lexical"])
     assert fused["hit_at_1"] >= figures["coverage_at_95"]
+
+
+def test_ask_prints_the_answer_confidence_and_its_inputs(
+    indexed_config: Config, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRIAGE_INDEX_DIRECTORY", str(indexed_config.index.directory))
+    assert main(["ask", "Как настроить двухфакторную аутентификацию для кадровиков?"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    match = re.fullmatch(
+        r"answer confidence: p=(0\.\d+) that the first section answers "
+        r"\(an automatic answer needs p >= (0\.\d+): (not )?met\)",
+        lines[1],
+    )
+    assert match is not None, lines
+    assert (float(match[1]) >= float(match[2])) == (match[3] is None)
+    assert lines[2].startswith("1. ") and "#" in lines[2]
+    assert main(["ask", "--explain", "Где посмотреть расчётный листок?"]) == 0
+    explained = capsys.readouterr().out
+    assert "   its inputs: fused_margin " in explained and "matched terms: " in explained
 
 
 def test_lookup_reasons_carry_the_model_inputs(indexed_config: Config) -> None:
