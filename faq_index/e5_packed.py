@@ -31,6 +31,7 @@ BLOCK = 32  # weights per Q4_0 block
 _BLOCK_BYTES = 2 + BLOCK // 2
 _METASPACE = "\u2581"
 _SPACES = re.compile(" {2,}")
+_CACHED_WORD = 40  # characters: longer words are segmented each time
 
 
 class PackedModelError(FaqIndexError):
@@ -198,7 +199,10 @@ class Tokenizer:
             normal = " " + normal
         ids: list[int] = []
         for word in normal.split(" ")[1:]:
-            ids.extend(self.word_ids(_METASPACE + word))
+            # Long tokens (links with session keys, encoded blobs) seldom come twice:
+            # remembered, 65,536 of them would hold hundreds of megabytes.
+            segment = self.word_ids if len(word) <= _CACHED_WORD else self._segment
+            ids.extend(segment(_METASPACE + word))
         return ids
 
     def ids(self, text: str) -> list[int]:

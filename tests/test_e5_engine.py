@@ -96,3 +96,12 @@ def test_an_unknown_model_is_refused_with_the_known_ones() -> None:
     embedder, why = load_embedder("onnx:all-MiniLM-L6-v2")
     assert embedder is None
     assert all(name in why for name in KNOWN_MODELS)
+
+
+def test_long_one_off_tokens_are_not_remembered() -> None:
+    tokenizer = PackedE5().tokenizer
+    link = "https://lk.example.ru/doc?token=" + "eyJhbGciOiJIUzI1NiJ9x" * 5
+    before = tokenizer.word_ids.cache_info().currsize
+    ids = tokenizer.content_ids(f"ссылка {link}")
+    assert tokenizer.word_ids.cache_info().currsize == before + 1  # "ссылка" only
+    assert ids == tokenizer.content_ids(f"ссылка {link}") and len(ids) > 20
