@@ -586,7 +586,12 @@ class IntakeService:
             return ()
         if float(unconfident[0].data.get("probability", 0.0)) < settings.min_suggestion_probability:
             return ()  # more likely than not, none of them would help
-        return decision.links[: settings.max_suggestions]
+        links = decision.links[: settings.max_suggestions]
+        if not links:
+            return ()
+        # As for an answer's further links: none far below the best one.
+        floor = links[0].score * settings.link_score_ratio
+        return tuple(hit for hit in links if hit.score >= floor)
 
     def _enqueue(self, ticket: Ticket, mail: ParsedMail, kind: str, extra: dict[str, Any]) -> None:
         received = mail.date.strftime("%d.%m.%Y %H:%M") if mail.date else ticket.created_at

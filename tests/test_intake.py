@@ -24,10 +24,12 @@ from mailer import TemplateRenderer, parse_mail
 from mailer.compose import TEMPLATE_DIR
 from tests.conftest import SAMPLE_MAIL_DIR, SNAPSHOT_DIR
 from tests.test_attachment_limits import PNG
+from tests.test_decision import hits
 from tests.test_docx import W, word_paragraph
 from tests.test_parse import signed_or_encrypted_mail
 from tests.webui_support import web_config
 from triage import AttachmentVault, TicketStore
+from triage.decision import Decision, Outcome, Reason
 from triage.rules import PolicySettingsView
 
 
@@ -163,6 +165,27 @@ def test_suggestions_are_offered_only_when_they_are_likely_to_help(
     assert (
         re.search(r"padocs\.empldocs\.app/\S", acks["Пропуска"]) is None
     )  # the footer's root only
+
+
+@pytest.mark.parametrize(
+    ("probability", "scores", "offered"),
+    [
+        (0.5, (4.0, 3.2, 2.9), 2),  # the third is below 0.75 of the first
+        (0.5, (4.0, 3.9, 3.0), 3),
+        (0.2, (4.0, 3.9, 3.8), 0),  # too unlikely to help at all
+    ],
+)
+def test_suggested_links_stay_near_the_best_one(
+    bare_desk: tuple[TicketStore, IntakeService],
+    probability: float,
+    scores: tuple[float, ...],
+    offered: int,
+) -> None:
+    _store, intake = bare_desk
+    reason = Reason("low_confidence", "below", {"probability": probability})
+    decision = Decision(Outcome.ESCALATE, (reason,), hits(*scores))
+    suggested = intake._suggestions(decision)
+    assert [hit.score for hit in suggested] == list(scores[:offered])
 
 
 def test_replies_go_to_the_reply_to_address_a_web_form_or_shared_mailbox_names(
