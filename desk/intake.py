@@ -60,6 +60,7 @@ from triage import (
 )
 from triage.clock import utc_now
 from triage.credentials import Secret, SecretBox, mask_credentials
+from triage.decision import near_best
 from triage.etiquette import rude_words
 from triage.rules import PolicySettingsView, RequestContent, check_request
 from triage.settings import LimitSettings, SlaSettings
@@ -586,12 +587,7 @@ class IntakeService:
             return ()
         if float(unconfident[0].data.get("probability", 0.0)) < settings.min_suggestion_probability:
             return ()  # more likely than not, none of them would help
-        links = decision.links[: settings.max_suggestions]
-        if not links:
-            return ()
-        # As for an answer's further links: none far below the best one.
-        floor = links[0].score * settings.link_score_ratio
-        return tuple(hit for hit in links if hit.score >= floor)
+        return near_best(decision.links[: settings.max_suggestions], settings.link_score_ratio)
 
     def _enqueue(self, ticket: Ticket, mail: ParsedMail, kind: str, extra: dict[str, Any]) -> None:
         received = mail.date.strftime("%d.%m.%Y %H:%M") if mail.date else ticket.created_at

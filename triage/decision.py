@@ -243,12 +243,20 @@ def _new_request(evidence: Evidence, settings: DecisionSettings) -> Decision:
                 data,
             ),
         )
-    links = tuple(hit for hit in candidates if hit.score >= top.score * settings.link_score_ratio)
+    links = near_best(candidates, settings.link_score_ratio)
     return outcome(
         Outcome.ANSWER,
         Reason("confident_doc_match", f"answered from {top.link} (p={probability:.2f})", data),
         links,
     )
+
+
+def near_best(hits: tuple[SearchHit, ...], ratio: float) -> tuple[SearchHit, ...]:
+    """The hits scoring at least ``ratio`` of the first one's: an answer's or a
+    suggestion's links, none far below the best."""
+    if not hits:
+        return ()
+    return tuple(hit for hit in hits if hit.score >= hits[0].score * ratio)
 
 
 def _classified(prediction: Prediction) -> Reason:
