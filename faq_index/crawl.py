@@ -34,6 +34,7 @@ from faq_index.docx import DOCX_TYPE
 from faq_index.errors import CrawlError
 from faq_index.extract import decode_html
 from faq_index.render import Renderer, drawn_by_scripts
+from faq_index.routes import hash_route, with_route_of
 from faq_index.settings import CrawlSettings
 
 MANIFEST_NAME = "manifest.json"
@@ -132,8 +133,9 @@ _PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.I)  # /page;jsessionid=ABC
 def normalise_url(url: str) -> str:
     """One spelling per page: no fragment, lower-case scheme and host, no default port,
     no tracking parameters (utm_*, gclid, yclid...) or session ids (?sid=, ;jsessionid=),
-    "/" for an empty path."""
-    url, _fragment = urldefrag(url.strip())
+    "/" for an empty path. A hash route (``#/hr/routes``) is kept: it names the page."""
+    url, fragment = urldefrag(url.strip())
+    route = hash_route(fragment)
     parts = urlsplit(url)
     scheme, netloc = parts.scheme.lower(), parts.netloc.lower()
     netloc = netloc.removesuffix(_DEFAULT_PORTS.get(scheme, "\0"))
@@ -141,7 +143,7 @@ def normalise_url(url: str) -> str:
         pair for pair in parts.query.split("&") if pair and not _TRACKING.match(pair.split("=")[0])
     )
     path = _PATH_SESSION.sub("", parts.path) or "/"
-    parts = parts._replace(scheme=scheme, netloc=netloc, path=path, query=query, fragment="")
+    parts = parts._replace(scheme=scheme, netloc=netloc, path=path, query=query, fragment=route)
     return parts.geturl()
 
 
@@ -169,6 +171,7 @@ class Crawler:
         self._delay = settings.delay  # robots.txt may ask for more (Crawl-delay)
         self._by_content: dict[str, str] = {}  # a crawl's pages by content hash
         self._not_found = ""  # the site's soft-404 page (``_text_key``), if it has one
+        self._route_not_found: str | None = None  # the same for hash routes, once asked
         self._failing = 0  # requests in a row that found the server failing
         self._failing_lock = threading.Lock()
 
@@ -182,6 +185,7 @@ class Crawler:
         robots, sitemaps, crawl_delay = self._robots(start)
         self._delay = max(self.settings.delay, min(crawl_delay, MAX_CRAWL_DELAY))
         self._not_found = self._not_found_text(start, robots)
+        self._route_not_found = None
         report = CrawlReport()
         pages: dict[str, CrawledPage] = {}
         self._by_content = {}
@@ -274,7 +278,10 @@ class Crawler:
                 if urlsplit(canonical).netloc == urlsplit(key).netloc:
                     report.skipped[result.url] = f"duplicate of canonical {canonical}"
                     return links
-            if self._not_found and _text_key(soup, key) == self._not_found:
+            not_found = self._not_found
+            if hash_route(urlsplit(key).fragment):
+                not_found = self._route_not_found_text(start)
+            if not_found and _text_key(soup, key) == not_found:
                 # A broken link on the site, answered "200 OK: page not found": its
                 # "check the address" text must never become an answer.
                 report.skipped[result.url] = "soft 404: the page the site shows for no page"
@@ -324,6 +331,19 @@ class Crawler:
         if drawn is not None:
             html = decode_html(drawn, "utf-8")
         return _text_key(BeautifulSoup(html, "lxml"), final)
+
+    def _route_not_found_text(self, start: str) -> str:
+        """The key (``_text_key``) of what a hash-routed site draws for a route it has no
+        page for ("404 - Not found" in Docsify): drawn once, when the crawl first meets
+        a hash route; "" without a browser."""
+        if self._route_not_found is None:
+            self._route_not_found = ""
+            probe = f"{urldefrag(start)[0]}#/no-such-page-{secrets.token_hex(6)}"
+            drawn = self.renderer.render(probe) if self.renderer is not None else None
+            if drawn is not None:
+                soup = BeautifulSoup(decode_html(drawn, "utf-8"), "lxml")
+                self._route_not_found = _text_key(soup, probe)
+        return self._route_not_found
 
     def _drawn(self, url: str, html: str) -> bytes | None:
         """The DOM a browser drew (UTF-8) for a page drawn by scripts; None for a page
@@ -518,8 +538,9 @@ def _on_crawl_host(url: str, start: str, public_base: str) -> str:
 
 def _text_key(soup: BeautifulSoup, url: str) -> str:
     """A page's visible text as a hash, its own address left out (a not-found page
-    often repeats the address it was asked for)."""
-    text = soup.get_text(" ", strip=True)
+    often repeats the address it was asked for), and its <title> too (a hash-routed
+    site titles its not-found page after the link that led there)."""
+    text = (soup.body or soup).get_text(" ", strip=True)
     path = urlsplit(url).path
     for echo in sorted({url, unquote(url), path, unquote(path)}, key=len, reverse=True):
         if len(echo) > 1:
@@ -541,7 +562,8 @@ def _canonical(soup: BeautifulSoup, final_url: str, start: str, public_base: str
     link = soup.find("link", rel="canonical")
     if not isinstance(link, Tag) or not link.get("href"):
         return ""
-    return normalise_url(_on_crawl_host(urljoin(final_url, str(link["href"])), start, public_base))
+    canonical = _on_crawl_host(urljoin(final_url, str(link["href"])), start, public_base)
+    return normalise_url(with_route_of(canonical, final_url))
 
 
 def _charset_of(content_type: str) -> str:
@@ -597,8 +619,10 @@ def _links(soup: BeautifulSoup, base_url: str) -> list[str]:
         if not isinstance(anchor, Tag) or "nofollow" in (anchor.get("rel") or []):
             continue
         href = str(anchor["href"]).strip()
-        if href.startswith(("mailto:", "tel:", "javascript:", "#")):
+        if href.startswith(("mailto:", "tel:", "javascript:")):
             continue
+        if href.startswith("#") and not hash_route(href[1:]):
+            continue  # a place on this page; "#/page" is another page of a hash-routed site
         url = normalise_url(urljoin(base_url, href))
         if url.startswith(("http://", "https://")):
             found.append(url)

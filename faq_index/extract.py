@@ -19,6 +19,8 @@ from urllib.parse import quote, urljoin
 from bs4 import BeautifulSoup, Tag, UnicodeDammit
 from bs4.element import Comment, NavigableString
 
+from faq_index.routes import deep_link, with_route_of
+
 MAIN_SELECTORS = (
     "article.md-content__inner",
     "div[role=main] .document",
@@ -93,14 +95,15 @@ class Section:
 
     @property
     def link(self) -> str:
-        return f"{self.url}#{self.anchor}" if self.anchor else self.url
+        return deep_link(self.url, self.anchor)
 
 
 def page_url(soup: BeautifulSoup, fetched_url: str) -> str:
-    """The canonical URL when the page declares one, else the fetched URL."""
+    """The canonical URL when the page declares one, else the fetched URL (with its hash
+    route, if it has one: ``faq_index.routes``)."""
     link = soup.find("link", rel="canonical")
     if isinstance(link, Tag) and link.get("href"):
-        return urljoin(fetched_url, str(link["href"]))
+        return with_route_of(urljoin(fetched_url, str(link["href"])), fetched_url)
     return fetched_url
 
 
@@ -219,6 +222,13 @@ def _lift_heading_ids(main: Tag) -> None:
     question (``<h2><button>Вопрос?</button></h2>``, Bootstrap's accordion) or that
     opens an answer anywhere else (site builders' accordions: Tilda, Elementor, ARIA
     disclosure widgets), which is kept as a question (``QUESTION_MARK``)."""
+    for title in main.find_all(["h1", *SECTION_HEADINGS]):
+        for link in title.find_all("a"):
+            # A permalink that is the whole heading (Docsify: <h2><a class="anchor">
+            # <span>Title</span></a></h2>) is the title, not a "¶" to remove.
+            text = _clean(link.get_text(" "))
+            if text and text == _clean(title.get_text(" ")):
+                link.unwrap()
     for heading in main.find_all([*SECTION_HEADINGS, "summary", "dt"]):
         for button in heading.find_all("button"):
             button.unwrap()

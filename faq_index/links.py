@@ -9,6 +9,7 @@ counted such answers as wrong. Here a link names:
 
 - every section of its page, when it has no fragment;
 - the section whose anchor it is, or that contains the element with that id;
+- for a page of a hash-routed site (``#/page``), the same by the route's ``id``;
 - for a scroll-to-text fragment (``#:~:text=``), the section whose heading it starts at,
   else the first section of the page that holds its words ("Copy link to highlight").
 
@@ -22,10 +23,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from urllib.parse import unquote, urldefrag, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from faq_index.crawl import normalise_url
 from faq_index.extract import Section
+from faq_index.routes import split_link
 
 _INDEX_PAGE = re.compile(r"/(index|default)\.(html?|php|aspx?)$", re.IGNORECASE)
 _PAGE_SUFFIX = re.compile(r"\.(html?|php|aspx?)$", re.IGNORECASE)
@@ -46,7 +48,8 @@ def page_key(url: str) -> str:
     path = _INDEX_PAGE.sub("/", unquote(parts.path))
     path = _PAGE_SUFFIX.sub("", path).rstrip("/")
     query = "&".join(sorted(unquote(pair) for pair in parts.query.split("&") if pair))
-    return f"{host}{path}?{query}" if query else f"{host}{path}"
+    key = f"{host}{path}?{query}" if query else f"{host}{path}"
+    return f"{key}#{unquote(parts.fragment)}" if parts.fragment else key  # a hash route
 
 
 def fragment_key(fragment: str) -> str:
@@ -78,7 +81,7 @@ class SectionLinks:
 
     def resolve(self, link: str) -> tuple[str, ...]:
         """The links of the sections ``link`` names; empty when it names none."""
-        url, fragment = urldefrag(link.strip())
+        url, fragment = split_link(link.strip())
         page = page_key(url)
         if not fragment:
             return tuple(self._pages.get(page, ()))

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from faq_index import Crawler, CrawlSettings, load_crawl
-from faq_index.crawl import CrawlReport, _crawl_delay
+from faq_index.crawl import CrawlReport, _crawl_delay, normalise_url
 from faq_index.index import indexed_site, sections_from_crawl
+from faq_index.links import SectionLinks
 from faq_index.render import Renderer, drawn_by_scripts
+from faq_index.routes import deep_link, hash_route, split_link, with_route_of
 from tests.browser_support import CHROMIUM
 from tests.conftest import SNAPSHOT_DIR, TEST_DATA
 from tests.servers import FlakySiteServer
@@ -567,3 +569,62 @@ def test_the_page_limit_holds_for_a_large_sitemap_and_is_reported(tmp_path: Path
     assert len([path for path, _ in server.requests if path.startswith("/kb/")]) == 9
     assert report.not_followed == 21
     assert report.summary().endswith("stopped at crawl.max_pages with 21 links not followed")
+
+
+def test_a_hash_routed_site_is_crawled_page_by_page_and_linked_by_its_routes(
+    tmp_path: Path,
+) -> None:
+    # A Docsify site (tests/data/docsify, Docsify 5 vendored): one shell for every page,
+    # the page named by the route after "#/", drawn from Markdown by the browser. Its
+    # sidebar links one page that is missing, which Docsify draws as "404".
+    renderer = Renderer.find(str(CHROMIUM))
+    assert renderer is not None
+    server = FlakySiteServer(TEST_DATA / "docsify")
+    try:
+        report = Crawler(SETTINGS, renderer=renderer).crawl(server.url, tmp_path / "crawl")
+        plain = Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl-plain")
+    finally:
+        server.stop()
+    site = server.url
+    assert sorted(report.new) == [site, f"{site}#/employees/login", f"{site}#/hr/routes"]
+    assert report.skipped == {
+        f"{site}#/admin/backup": "soft 404: the page the site shows for no page"
+    }
+    sections, _ = sections_from_crawl(tmp_path / "crawl", "")
+    links = {s.title: s.link for s in sections}
+    assert links == {
+        "Справка WiseAdvice": site,
+        "Вход в личный кабинет": f"{site}#/employees/login",
+        "Первый вход": f"{site}#/employees/login?id=Первый-вход",
+        "Не приходит код из SMS": f"{site}#/employees/login?id=Не-приходит-код-из-sms",
+        "Маршруты согласования": f"{site}#/hr/routes",
+        "Замещение": f"{site}#/hr/routes?id=Замещение",
+        "Маршруты для заявлений": f"{site}#/hr/routes?id=Маршруты-для-заявлений",
+    }
+    substitute = next(s for s in sections if s.title == "Замещение")
+    assert "уходит его заместителю" in substitute.text
+    assert "Вход в личный кабинет" not in substitute.text  # the sidebar is not the page's
+    # A link copied from the address bar (Docsify percent-encodes the id) names the section.
+    copied = f"{site}#/hr/routes?id=%D0%97%D0%B0%D0%BC%D0%B5%D1%89%D0%B5%D0%BD%D0%B8%D0%B5"
+    assert SectionLinks(sections).resolve(copied) == (substitute.link,)
+    assert SectionLinks(sections).resolve(f"{site}#/hr/routes") == tuple(
+        s.link for s in sections if s.url == f"{site}#/hr/routes"
+    )
+    # Without a browser the shell is all there is, its sidebar not drawn: one empty page.
+    assert (plain.new, plain.skipped) == ([site], {})
+
+
+def test_a_hash_route_is_part_of_a_pages_address_and_its_id_the_sections() -> None:
+    assert normalise_url("https://D.test/#/hr/routes?id=x") == "https://d.test/#/hr/routes"
+    assert normalise_url("https://d.test/#!/hr/routes") == "https://d.test/#!/hr/routes"
+    assert normalise_url("https://d.test/#/") == "https://d.test/"  # the home route
+    assert normalise_url("https://d.test/a/#intro") == "https://d.test/a/"
+    assert hash_route("/kb?lang=ru&id=x") == "/kb?lang=ru"
+    assert split_link("https://d.test/#/kb?id=x") == ("https://d.test/#/kb", "x")
+    assert split_link("https://d.test/kb/#x") == ("https://d.test/kb/", "x")
+    assert deep_link("https://d.test/#/kb", "Вход") == "https://d.test/#/kb?id=Вход"
+    assert deep_link("https://d.test/#/kb?lang=ru", "x") == "https://d.test/#/kb?lang=ru&id=x"
+    assert deep_link("https://d.test/kb/", "x") == "https://d.test/kb/#x"
+    assert deep_link("https://d.test/#/kb", ":~:text=Вход") == "https://d.test/#/kb"
+    assert with_route_of("https://d.test/", "https://d.test/#/kb") == "https://d.test/#/kb"
+    assert with_route_of("https://d.test/a/", "https://d.test/b/") == "https://d.test/a/"
