@@ -139,7 +139,7 @@ def _cmd_ask(config: Config, args: argparse.Namespace) -> int:
         print("no matching documentation section")
         return 1
     if lookup.probability is None or lookup.threshold is None:
-        print("answer confidence: not fitted (run `triage fit`); no automatic answers")
+        print("answer confidence: none for this index (run `triage fit`); no automatic answers")
     else:
         verdict = "met" if lookup.probability >= lookup.threshold else "not met"
         print(

@@ -32,7 +32,7 @@ from faq_index.confidence import ConfidenceModel
 from faq_index.evaluate import load_questions
 from faq_index.extract import ExtractionRules
 from faq_index.fitting import FitReport, fit_index, save_fit
-from faq_index.index import load_embedding_cache
+from faq_index.index import indexed_site, load_embedding_cache
 from faq_index.releases import ReleaseInfo, release_info
 from faq_index.render import Renderer
 from faq_index.semantic import Embedder, load_embedder, load_vector_cache, save_vector_cache
@@ -291,6 +291,16 @@ def load_confidence(config: Config) -> ConfidenceModel | None:
         return None
     if model is None:
         log.warning("no answer confidence fitted (run `triage fit`): no automatic answers")
+        return None
+    site = indexed_site(config.index.directory)
+    if model.site and model.site != site:
+        # `triage crawl URL && triage index` on another site keeps the fit of the last one.
+        log.warning(
+            "the answer confidence was fitted for %s, the index links to %s: no automatic "
+            "answers until `triage fit` with questions labelled for this site",
+            model.site, site,
+        )  # fmt: skip
+        return None
     return model
 
 

@@ -153,6 +153,9 @@ class ConfidenceModel:
     fitted_at: str
     dev_questions: int
     dev_coverage: float
+    # The site the index linked to when it was fitted (``index.indexed_site``): a model
+    # fitted on one site's questions says nothing about answers from another's pages.
+    site: str = ""
 
     def inputs(self, values: Mapping[str, float]) -> dict[str, float]:
         """The model's own inputs among the signals of a search."""

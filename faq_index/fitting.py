@@ -14,7 +14,7 @@ import numpy as np
 from faq_index.confidence import ConfidenceModel, fit_confidence, signals
 from faq_index.errors import IndexStoreError
 from faq_index.evaluate import LabelledQuestion, is_correct, resolve_answers
-from faq_index.index import FITTED_NAME, DocIndex, QueryScores, top_k
+from faq_index.index import FITTED_NAME, DocIndex, QueryScores, indexed_site, top_k
 
 FUSIONS = ("zscore", "minmax", "rrf")
 WEIGHTS = tuple(round(w, 1) for w in np.arange(0.0, 1.01, 0.1))
@@ -109,4 +109,4 @@ def save_fit(report: FitReport, directory: Path) -> None:
         "fitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     (directory / FITTED_NAME).write_text(json.dumps(data, indent=1), encoding="utf-8")
-    report.confidence.save(directory)
+    dataclasses.replace(report.confidence, site=indexed_site(directory)).save(directory)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
+import logging
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -216,3 +219,24 @@ def test_the_threshold_does_not_swing_with_one_question_near_the_top() -> None:
         assert abs(single[0] - single[1]) > 0.1, single  # the swing this guards against
         assert abs(averaged[0] - averaged[1]) < 0.05, averaged
         assert all(0.5 < t < 1.0 for t in averaged)
+
+
+def test_a_confidence_fitted_for_one_site_answers_nothing_from_another_sites_index(
+    indexed_config: Config, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fitted = services.load_confidence(indexed_config)
+    assert fitted is not None and fitted.site == "https://padocs.empldocs.app/"
+    # `triage crawl https://d.test/ && triage index` into the same folder: the fit stays.
+    other = dataclasses.replace(indexed_config.index, directory=tmp_path / "index")
+    sections = [Section("https://d.test/a/", "", "Вход", "Вход", "", "Войдите по паролю.")]
+    DocIndex.build(sections, IndexSettings()).save(other.directory)
+    shutil.copy(indexed_config.index.directory / "confidence.json", other.directory)
+    config = dataclasses.replace(indexed_config, index=other)
+    with caplog.at_level(logging.WARNING):
+        assert services.load_confidence(config) is None
+    assert "fitted for https://padocs.empldocs.app/, the index links to https://d.test/" in (
+        caplog.text
+    )
+    # A model fitted before the site was recorded is still used.
+    dataclasses.replace(fitted, site="").save(other.directory)
+    assert services.load_confidence(config) == dataclasses.replace(fitted, site="")
