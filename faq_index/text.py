@@ -80,10 +80,22 @@ _SIGNATURE_START = re.compile(
     re.IGNORECASE,
 )
 _GREETING = re.compile(
-    r"^\s*(здравствуйте|добрый (день|вечер)|доброе утро|привет|hello|hi|dear|уважаем\w*|"
-    r"коллеги)[\w\s,!.-]{0,40}$",
+    r"^\s*(здравствуйте|здраствуйте|здравствуй|добрый (день|вечер)|доброе утро|доброго (дня|"
+    r"времени суток)|приветствую|привет|hello|hi|dear|good (morning|afternoon)|уважаем\w*|"
+    r"коллеги)\b",
     re.IGNORECASE,
 )
+# Whom a greeting addresses ("Добрый день, коллеги!", "Уважаемая служба поддержки,"), or
+# a second greeting ("Коллеги, добрый день!"); a name is a run of capitalised words.
+_ADDRESSEE = re.compile(
+    r"^((?i:уважаем|дорог)\w*\s+)?([A-ZА-ЯЁ][\w-]*\s+)?(?i:коллеги|команда|друзья|служба"
+    r"( технической)? поддержки|техподдержка|поддержка|support( team)?|team|all|everyone|"
+    r"sirs?|madam|sir or madam|здравствуйте|добрый (день|вечер)|доброе утро)"
+    r"(\s+[A-ZА-ЯЁ][\w-]*)?$",  # "WiseAdvice team", "служба поддержки WiseAdvice": names
+)
+_NAME = re.compile(r"^([A-ZА-ЯЁ][\w-]*\.?\s*){1,4}$")
+_CLAUSE_END = re.compile(r"[!.,;:?]+")
+_PUNCTUATION = " \t!.,;:?-—"
 _CONTACT_NOISE = re.compile(
     r"\S+@\S+|https?://\S+|(?:\+7|\b8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}|"
     r"\b(?:инн|кпп|огрн)\W{0,3}[\d/ ]{9,25}",
@@ -91,14 +103,43 @@ _CONTACT_NOISE = re.compile(
 )
 
 
+def without_greeting(line: str) -> str:
+    """A line without the greeting it opens with, and whom it addresses: "Добрый день,
+    Ольга! Не приходит SMS" -> "Не приходит SMS"; "" for a line that only greets. What
+    follows a greeting on its line is often the whole question ("Здравствуйте, не могу
+    войти в кабинет"), so it is kept."""
+    greeting = _GREETING.match(line)
+    if greeting is None:
+        return line
+    rest = line[greeting.end() :]
+    for _ in range(2):  # "Добрый день, уважаемые коллеги, Ольга!"
+        stripped = rest.lstrip(_PUNCTUATION)
+        # After "!" or "." a capitalised word starts a sentence ("Приветствую! Подскажите"),
+        # after a comma it is a name ("Добрый день, Ольга").
+        sentence = any(mark in rest[: len(rest) - len(stripped)] for mark in "!.?")
+        rest = stripped
+        end = _CLAUSE_END.search(rest)
+        clause = (rest[: end.start()] if end else rest).strip()
+        named = not sentence and _NAME.match(clause) is not None
+        if not clause or not (named or _ADDRESSEE.match(clause)):
+            break
+        rest = rest[end.end() :] if end else ""
+    rest = rest.lstrip(_PUNCTUATION)
+    return rest if rest.strip() else ""
+
+
 def own_words(text: str) -> str:
-    """What the writer says: no greeting lines, nothing from the signature on, no quotes."""
+    """What the writer says: no greetings, nothing from the signature on, no quotes."""
     kept: list[str] = []
     for line in text.splitlines():
         if _SIGNATURE_START.match(line) and kept:
             break
-        if _GREETING.match(line) or line.lstrip().startswith(">"):
+        if line.lstrip().startswith(">"):
             continue
+        if _GREETING.match(line):
+            line = without_greeting(line)
+            if not line:
+                continue
         kept.append(line)
     return "\n".join(kept).strip()
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from faq_index.text import analyze, normalise
+from faq_index.text import analyze, normalise, own_words, prepare_query, without_greeting
 
 _LOOKALIKES = str.maketrans("aeopcxykmthb", "аеорсхукмтнв")
 
@@ -34,3 +35,38 @@ def test_latin_look_alikes_inside_cyrillic_words_become_cyrillic() -> None:
 @given(st.text(alphabet="aeopcxyzkmthbаеорсхёЁПР019 -_.,\n\u00a0", max_size=60))
 def test_only_mixed_script_tokens_change(text: str) -> None:
     assert normalise(text) == _by_definition(text)
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        # A line that only greets, whomever it addresses, is not the customer's question.
+        ("Добрый день!", ""),
+        ("Здравствуйте, Ольга Викторовна!", ""),
+        ("Уважаемая служба поддержки,", ""),
+        ("Коллеги, добрый день!", ""),
+        ("Dear WiseAdvice team,", ""),
+        ("Добрый день Ольга", ""),
+        # What follows the greeting on its line is often the whole question.
+        ("Добрый день, не приходит смс с кодом", "не приходит смс с кодом"),
+        ("Здравствуйте не могу войти в кабинет", "не могу войти в кабинет"),
+        ("Привет, где расчетный листок", "где расчетный листок"),
+        ("Добрый день, Мария! Не могу войти.", "Не могу войти."),
+        ("Добрый день, уважаемые коллеги! Не работает обмен", "Не работает обмен"),
+        ("Hi, how do I reset my password?", "how do I reset my password?"),
+        # After "!" a capitalised word starts a sentence; it is not a name.
+        ("Приветствую! Подскажите, как сменить телефон", "Подскажите, как сменить телефон"),
+        ("Добрый день, поддержка отвечает?", "поддержка отвечает?"),
+        ("Hiring managers cannot log in", "Hiring managers cannot log in"),  # no greeting
+    ],
+)
+def test_a_greeting_is_taken_off_its_line_and_the_rest_kept(line: str, kept: str) -> None:
+    assert without_greeting(line) == kept
+
+
+def test_own_words_keep_a_question_written_on_the_greetings_line() -> None:
+    mail = "Добрый день, не приходит смс с кодом\n\nНомер верный.\n--\nИванова Мария"
+    assert own_words(mail) == "не приходит смс с кодом\n\nНомер верный."
+    assert prepare_query("Здравствуйте!\nКак подписать заявление Госключом?") == (
+        "Как подписать заявление Госключом?"
+    )
