@@ -75,10 +75,20 @@ def analyze(text: str) -> list[str]:
 
 _SIGNATURE_START = re.compile(
     r"^\s*(--\s*$|с уважением|с наилучшими|best regards|kind regards|regards,|"
-    r"спасибо[,!.]?\s*$|заранее спасибо|заранее благодар\w*|"
+    r"(спасибо|благодарю)( за (помощь|ответ|содействие))?( заранее)?[,!.]*\s*$|"
+    r"заранее спасибо|заранее благодар\w*|всего доброго[,!.]*\s*$|"
+    r"(thanks|thank you)( in advance| very much| for your help)?[,!.]*\s*$|"
+    r"(best|cheers|sincerely|best wishes|yours (sincerely|faithfully|truly))[,!.]*\s*$|"
     r"отправлено (с|из) .{2,40}$|sent from .{2,40}$)",
     re.IGNORECASE,
 )
+# Lines a mail may end with and no marker opens: a name ("Денис", "Иванова М.П."), a
+# position and an organisation ("Главбух ООО «Вектор»"), contacts ("тел. 8 912 ...").
+_ORGANISATION = re.compile(r"\b(ООО|ОАО|ЗАО|ПАО|АО|ИП|ГУП|МУП|ФГУП|ГБУ|МБУ|LLC|Ltd|GmbH|Inc)\b")
+_CONTACT_LINE = re.compile(r"^(тел|моб|phone|e-?mail|почта)\b", re.IGNORECASE)
+MAX_SIGNATURE_LINES = 3
+WRAPPED_LINE_CHARS = 50  # clients wrap plain text at 66-78 characters
+_SENTENCE_END = tuple('.!?…»")')
 _GREETING = re.compile(
     r"^\s*(здравствуйте|здраствуйте|здравствуй|добрый (день|вечер)|доброе утро|доброго (дня|"
     r"времени суток)|приветствую|привет|hello|hi|dear|good (morning|afternoon)|уважаем\w*|"
@@ -144,6 +154,35 @@ def own_words(text: str) -> str:
     return "\n".join(kept).strip()
 
 
+def _signs_off(line: str) -> bool:
+    """Whether a last line of a mail is its writer's name, position or contacts."""
+    line = line.strip(" \t,.;")
+    if not line or "?" in line or len(line) > 80:
+        return False
+    return bool(_NAME.match(line) or _ORGANISATION.search(line) or _CONTACT_LINE.match(line))
+
+
 def prepare_query(text: str) -> str:
-    """A customer's mail as a search query: own words without contact details."""
-    return _CONTACT_NOISE.sub(" ", own_words(text))
+    """A customer's mail as a search query: own words without the name, position and
+    contacts it ends with, and without contact details anywhere."""
+    lines = [line.rstrip() for line in own_words(text).splitlines()]
+    for _ in range(MAX_SIGNATURE_LINES):
+        last = len(lines) - 1
+        before = last - 1
+        while before >= 0 and not lines[before]:
+            before -= 1
+        # A signature follows a blank line, a finished sentence, a short line or more
+        # of itself; a line after a long one that runs on ends a sentence the mail
+        # client wrapped ("... не получается подписать через\nГосключ").
+        apart = before < last - 1 or (
+            before >= 0
+            and (
+                lines[before].endswith(_SENTENCE_END)
+                or len(lines[before]) < WRAPPED_LINE_CHARS
+                or _signs_off(lines[before])
+            )
+        )
+        if before < 0 or not apart or not _signs_off(lines[last]):
+            break
+        del lines[before + 1 :]
+    return _CONTACT_NOISE.sub(" ", "\n".join(lines).strip())

@@ -70,3 +70,25 @@ def test_own_words_keep_a_question_written_on_the_greetings_line() -> None:
     assert prepare_query("Здравствуйте!\nКак подписать заявление Госключом?") == (
         "Как подписать заявление Госключом?"
     )
+
+
+@pytest.mark.parametrize(
+    ("mail", "query"),
+    [
+        # A name, a position with an organisation, contacts: the writer, not the question.
+        ("Как сменить номер?\nИванова Мария, ООО «Вектор»", "Как сменить номер?"),
+        ("Не приходит смс\n\nДенис", "Не приходит смс"),
+        ("Ошибка при входе.\n\nтел. 8 912 345-67-89\nИванов И.И.", "Ошибка при входе."),
+        ("My phone is registered.\nThank you in advance!\nJohn", "My phone is registered."),
+        ("Где листок?\nСпасибо за помощь!\nОльга", "Где листок?"),
+        # The end of a long sentence the mail client wrapped is the question's.
+        (
+            "Сотрудники не могут подписать приказ об отпуске, выдаёт ошибку через\nГосключ",
+            "Сотрудники не могут подписать приказ об отпуске, выдаёт ошибку через\nГосключ",
+        ),
+        ("Не работает обмен\nВерсия 3.4.2", "Не работает обмен\nВерсия 3.4.2"),
+        ("Госключ", "Госключ"),  # a mail of one line is all question
+    ],
+)
+def test_a_query_leaves_out_the_name_and_company_a_mail_ends_with(mail: str, query: str) -> None:
+    assert prepare_query(mail) == query
