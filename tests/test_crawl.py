@@ -582,11 +582,14 @@ def test_a_hash_routed_site_is_crawled_page_by_page_and_linked_by_its_routes(
     server = FlakySiteServer(TEST_DATA / "docsify")
     try:
         report = Crawler(SETTINGS, renderer=renderer).crawl(server.url, tmp_path / "crawl")
+        again = Crawler(SETTINGS, renderer=renderer).crawl(server.url, tmp_path / "crawl")
         plain = Crawler(SETTINGS).crawl(server.url, tmp_path / "crawl-plain")
     finally:
         server.stop()
     site = server.url
     assert sorted(report.new) == [site, f"{site}#/employees/login", f"{site}#/hr/routes"]
+    # Drawn again, each route is the same page: an unchanged site re-indexes nothing.
+    assert sorted(again.unchanged) == sorted(report.new) and not again.changed
     assert report.skipped == {
         f"{site}#/admin/backup": "soft 404: the page the site shows for no page"
     }
