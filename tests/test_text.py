@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import signal
 
 import pytest
 from hypothesis import given, settings
@@ -92,3 +93,28 @@ def test_own_words_keep_a_question_written_on_the_greetings_line() -> None:
 )
 def test_a_query_leaves_out_the_name_and_company_a_mail_ends_with(mail: str, query: str) -> None:
     assert prepare_query(mail) == query
+
+
+@pytest.mark.parametrize(
+    "mail",
+    [
+        "Вопрос.\n" + "A" * 200_000 + " x",  # "\S+@" from every letter was quadratic
+        "Здравствуйте, " + "A" * 200_000 + " x",  # so was a name of movable word breaks
+        "Вопрос.\n\n" + "Ab " * 50_000,
+        "Здравствуйте, " + "Ольга, " * 50_000,
+    ],
+)
+def test_a_mail_of_long_lines_is_read_in_linear_time(mail: str) -> None:
+    # A hang guard, not a speed target: each takes milliseconds; the quadratic
+    # patterns took hours on these (30 s on 300 letters for the name).
+    signal.signal(signal.SIGALRM, _too_slow)
+    signal.alarm(20)
+    try:
+        query = prepare_query(mail)
+    finally:
+        signal.alarm(0)
+    assert query.strip()
+
+
+def _too_slow(_signum: int, _frame: object) -> None:
+    raise TimeoutError("regular expression backtracking on a long line")
