@@ -38,6 +38,11 @@ def test_links_into_the_documentation_are_found_in_an_agents_words() -> None:
     assert docs_links(
         "https://docs.test/v2/a/ https://docs.test/v1/b/", "https://docs.test/v2"
     ) == ["https://docs.test/v2/a/"]
+    # A hash-routed site (Docsify): the route and its section are the link's.
+    assert docs_links(
+        "См. https://docs.test/#/hr/routes?id=Замещение, и https://docs.test/#/hr/routes.",
+        "https://docs.test/",
+    ) == ["https://docs.test/#/hr/routes?id=Замещение", "https://docs.test/#/hr/routes"]
     # As agents paste them: the other scheme, www., a percent-encoded anchor.
     pasted = "http://www.padocs.empldocs.app/hr/routes/#%D0%B7%D0%B0%D0%BC%D0%B5%D1%89"
     assert docs_links(f"См. {pasted}", DOCS) == [pasted]
