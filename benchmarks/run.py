@@ -331,9 +331,15 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--quick", action="store_true", help="fewer mails and queries")
     parser.add_argument("--scale", type=int, default=10_000, help="synthetic sections")
+    parser.add_argument(
+        "--semantic-model",
+        help="the embedding model (index.semantic_model), e.g. onnx-int8:multilingual-e5-small",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)  # quarantined sample mails would flood stderr
     config = load_config(environ={})
+    if args.semantic_model:
+        config = replace(config, index=replace(config.index, semantic_model=args.semantic_model))
     work = Path(tempfile.mkdtemp(prefix="wa-bench-"))
     try:
         figures, cfg = bench_build(config, work)
