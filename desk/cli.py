@@ -132,7 +132,7 @@ def _cmd_ask(config: Config, args: argparse.Namespace) -> int:
     if index is None:
         raise IndexStoreError("no index; run `triage crawl` and `triage index`")
     print(f"retrieval: {index.semantic_status}")
-    confidence = services.load_confidence(config)
+    confidence = services.load_confidence(config, index)
     lookup = DocsAnswerer(index, confidence).lookup(args.question, args.k or config.index.top_k)
     hits = lookup.hits
     if not hits:
@@ -263,7 +263,7 @@ def print_retrieval_eval(config: Config, as_json: bool) -> int:
     if index is None:
         raise IndexStoreError("no index; run `triage crawl` and `triage index`")
     questions = [q for q in load_questions(config.index.questions) if q.split == "test"]
-    confidence = services.load_confidence(config)
+    confidence = services.load_confidence(config, index)
     report = evaluate_retrieval(index, confidence, questions, config.index.title_weight)
     if as_json:
         print(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=1))

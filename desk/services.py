@@ -32,7 +32,7 @@ from faq_index.confidence import ConfidenceModel
 from faq_index.evaluate import load_questions
 from faq_index.extract import ExtractionRules
 from faq_index.fitting import FitReport, fit_index, save_fit
-from faq_index.index import indexed_site, load_embedding_cache
+from faq_index.index import indexed_site, load_embedding_cache, site_of
 from faq_index.releases import ReleaseInfo, release_info
 from faq_index.render import Renderer
 from faq_index.semantic import Embedder, load_embedder, load_vector_cache, save_vector_cache
@@ -145,11 +145,8 @@ class Models:
 
 def load_models(config: Config) -> Models:
     embedder, status = load_embedder(config.index.semantic_model)
-    models = Models(
-        load_index(config, embedder, status),
-        load_classifier(config, embedder),
-        load_confidence(config),
-    )
+    index = load_index(config, embedder, status)
+    models = Models(index, load_classifier(config, embedder), load_confidence(config, index))
     freeze_heap()
     return models
 
@@ -283,7 +280,9 @@ def build_index(
     return index, True
 
 
-def load_confidence(config: Config) -> ConfidenceModel | None:
+def load_confidence(config: Config, index: DocIndex | None = None) -> ConfidenceModel | None:
+    """The answer confidence `triage fit` made for this index (``index``, if already
+    loaded, names its site without reading the index folder again), or None."""
     try:
         model = ConfidenceModel.load(config.index.directory)
     except IndexStoreError as exc:
@@ -292,8 +291,13 @@ def load_confidence(config: Config) -> ConfidenceModel | None:
     if model is None:
         log.warning("no answer confidence fitted (run `triage fit`): no automatic answers")
         return None
-    site = indexed_site(config.index.directory)
-    if model.site and model.site != site:
+    if not model.site:
+        return model  # fitted before the site was recorded
+    if index is not None:
+        site = site_of([section.url for section in index.sections])
+    else:
+        site = indexed_site(config.index.directory)
+    if model.site != site:
         # `triage crawl URL && triage index` on another site keeps the fit of the last one.
         log.warning(
             "the answer confidence was fitted for %s, the index links to %s: no automatic "

@@ -759,9 +759,15 @@ def indexed_site(directory: Path) -> str:
     sections are on and the folder they all share ("" without an index)."""
     try:
         entries = json.loads((directory / "sections.json").read_text(encoding="utf-8"))
-        urls = [urlsplit(str(entry["url"])) for entry in entries]
+        urls = [str(entry["url"]) for entry in entries]
     except (OSError, ValueError, KeyError, TypeError):
         return ""
+    return site_of(urls)
+
+
+def site_of(section_urls: Sequence[str]) -> str:
+    """The host most of these section URLs are on and the folder they all share."""
+    urls = [urlsplit(url) for url in section_urls]
     if not urls:
         return ""
     site = Counter((u.scheme, u.netloc) for u in urls).most_common(1)[0][0]

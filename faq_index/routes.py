@@ -59,6 +59,7 @@ def with_route_of(url: str, page: str) -> str:
     """``url`` (a page's canonical address, say) with the hash route of ``page`` when
     ``url`` has none: a shell declares one canonical address for every route it draws."""
     route = hash_route(urldefrag(page)[1])
-    if not route or hash_route(urldefrag(url)[1]):
+    address, fragment = urldefrag(url)
+    if not route or hash_route(fragment):
         return url
-    return f"{urldefrag(url)[0]}#{route}"
+    return f"{address}#{route}"

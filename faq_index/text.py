@@ -151,11 +151,10 @@ def own_words(text: str) -> str:
             break
         if line.lstrip().startswith(">"):
             continue
-        if _GREETING.match(line):
-            line = without_greeting(line)
-            if not line:
-                continue
-        kept.append(line)
+        said = without_greeting(line)
+        if line.strip() and not said:
+            continue  # a line that only greets
+        kept.append(said)
     return "\n".join(kept).strip()
 
 
@@ -177,22 +176,22 @@ def prepare_query(text: str) -> str:
     contacts it ends with, and without contact details anywhere."""
     lines = [line.rstrip() for line in own_words(text).splitlines()]
     for _ in range(MAX_SIGNATURE_LINES):
-        last = len(lines) - 1
-        before = last - 1
+        before = len(lines) - 2  # the last line with text above the last one
         while before >= 0 and not lines[before]:
             before -= 1
+        if before < 0 or not _signs_off(lines[-1]):
+            break
         # A signature follows a blank line, a finished sentence, a short line or more
         # of itself; a line after a long one that runs on ends a sentence the mail
         # client wrapped ("... не получается подписать через\nГосключ").
-        apart = before < last - 1 or (
-            before >= 0
-            and (
-                lines[before].endswith(_SENTENCE_END)
-                or len(lines[before]) < WRAPPED_LINE_CHARS
-                or _signs_off(lines[before])
-            )
+        above = lines[before]
+        apart = (
+            before < len(lines) - 2
+            or above.endswith(_SENTENCE_END)
+            or len(above) < WRAPPED_LINE_CHARS
+            or _signs_off(above)
         )
-        if before < 0 or not apart or not _signs_off(lines[last]):
+        if not apart:
             break
         del lines[before + 1 :]
     return _CONTACT_NOISE.sub(" ", "\n".join(lines).strip())

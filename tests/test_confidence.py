@@ -234,6 +234,7 @@ def test_a_confidence_fitted_for_one_site_answers_nothing_from_another_sites_ind
     config = dataclasses.replace(indexed_config, index=other)
     with caplog.at_level(logging.WARNING):
         assert services.load_confidence(config) is None
+        assert services.load_confidence(config, services.load_index(config)) is None
     assert "fitted for https://padocs.empldocs.app/, the index links to https://d.test/" in (
         caplog.text
     )
